@@ -1,0 +1,73 @@
+"""Plain domain objects returned by repositories and services (no framework types)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+FilmType = Literal["movie", "tv"]
+ListType = Literal["liked", "wish", "watched", "custom"]
+BUILTIN_LIST_TYPES: tuple[ListType, ...] = ("liked", "wish", "watched")
+
+
+@dataclass(frozen=True)
+class Genre:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Mood:
+    id: str
+    name: str
+    genre_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gradient:
+    color1: str
+    color2: str
+    color3: str
+
+
+@dataclass(frozen=True)
+class Mix:
+    id: str
+    title: str
+    gradient: Gradient
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Film:
+    id: str
+    title: str
+    description: str
+    country: str | None = None
+    release_year: int | None = None
+    poster_url: str | None = None
+    tmdb_id: int | None = None
+    owner_id: str | None = None
+    genres: tuple[Genre, ...] = ()
+    film_type: FilmType = "movie"
+    original_title: str | None = None
+    kinopoisk_id: int | None = None
+    poster_key: str | None = None
+
+
+@dataclass(frozen=True)
+class FilmFlags:
+    is_liked: bool = False
+    is_wish: bool = False
+    is_watched: bool = False
+
+
+NO_FLAGS = FilmFlags()
+
+
+@dataclass(frozen=True)
+class FilmView:
+    """A film as one caller sees it: the film and that caller's built-in list flags."""
+
+    film: Film
+    flags: FilmFlags = field(default=NO_FLAGS)

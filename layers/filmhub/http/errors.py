@@ -1,0 +1,131 @@
+"""Every error the API returns, in one place: ``{"status_code", "detail"[, "extra"]}``.
+
+Domain errors map to their status here; validation errors become 422 (400 for malformed JSON or
+a malformed id in the path); DynamoDB / S3 failures that survived the SDK's retries become 503
+with ``Retry-After``; anything unexpected is logged with its traceback and answered with a bare
+500 envelope, never the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from botocore.exceptions import BotoCoreError, ClientError
+from pynamodb.exceptions import PynamoDBException
+
+from filmhub.domain import errors
+from filmhub.http.observability import logger
+
+STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
+    errors.InvalidInput: 400,
+    errors.InvalidValue: 422,
+    errors.Unauthorized: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.PayloadTooLarge: 413,
+    errors.TooManyRequests: 429,
+    errors.DependencyUnavailable: 503,
+}
+
+
+def error_response(
+    status: int,
+    detail: str,
+    extra: Sequence[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {"status_code": status, "detail": detail}
+    if extra:
+        body["extra"] = list(extra)
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps(body, ensure_ascii=False),
+        headers=headers,
+    )
+
+
+def domain_error_response(error: errors.DomainError) -> Response:
+    status = next((code for cls, code in STATUS_BY_ERROR.items() if isinstance(error, cls)), 400)
+    headers = None
+    if isinstance(error, errors.TooManyRequests | errors.DependencyUnavailable):
+        headers = {"Retry-After": str(error.retry_after_seconds)}
+    extra = [{"key": error.field, "message": error.detail}] if isinstance(error, errors.InvalidValue) else None
+    if status >= 500:
+        logger.warning("dependency unavailable", extra={"detail": error.detail})
+    return error_response(status, error.detail, extra=extra, headers=headers)
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    parts = [str(part) for part in loc if part not in ("body", "query", "path", "header")]
+    return ".".join(parts) or (str(loc[-1]) if loc else "body")
+
+
+def validation_error_response(error: RequestValidationError) -> Response:
+    problems = error.errors()
+    if any(problem.get("type") == "json_invalid" for problem in problems):
+        return error_response(400, "Malformed JSON body")
+    path_problems = [p for p in problems if tuple(p.get("loc", ()))[:1] == ("path",)]
+    if path_problems:
+        extra = [{"key": _field_name(p["loc"]), "message": "must be a UUID"} for p in path_problems]
+        return error_response(400, "Malformed id in path", extra=extra)
+    extra = [{"key": _field_name(p.get("loc", ())), "message": str(p.get("msg", "invalid"))} for p in problems]
+    return error_response(422, "Validation error", extra=extra)
+
+
+def is_throttling(error: BaseException) -> bool:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, ClientError):
+            code = cause.response.get("Error", {}).get("Code", "")
+            return code in {
+                "ProvisionedThroughputExceededException",
+                "ThrottlingException",
+                "RequestLimitExceeded",
+                "SlowDown",
+                "ServiceUnavailable",
+                "InternalServerError",
+                "InternalError",
+            }
+        if isinstance(cause, BotoCoreError):
+            return True
+        cause = cause.__cause__
+    return False
+
+
+def register_error_handlers(app: APIGatewayHttpResolver) -> None:
+    @app.exception_handler(errors.DomainError)
+    def _domain(error: errors.DomainError) -> Response:
+        return domain_error_response(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _validation(error: RequestValidationError) -> Response:
+        return validation_error_response(error)
+
+    @app.exception_handler(NotFoundError)
+    def _not_found(_: NotFoundError) -> Response:
+        return error_response(404, "Not found")
+
+    @app.exception_handler(ServiceError)
+    def _service(error: ServiceError) -> Response:
+        return error_response(error.status_code, error.msg)
+
+    @app.exception_handler([PynamoDBException, ClientError, BotoCoreError])
+    def _aws(error: Exception) -> Response:
+        if is_throttling(error):
+            logger.warning("AWS dependency unavailable after retries", exc_info=error)
+            return error_response(503, "Service temporarily unavailable", headers={"Retry-After": "1"})
+        logger.exception("AWS call failed")
+        return error_response(500, HTTPStatus.INTERNAL_SERVER_ERROR.phrase)
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_response(500, HTTPStatus.INTERNAL_SERVER_ERROR.phrase)

@@ -1,0 +1,69 @@
+"""The route table: the single source of truth for which function serves which method and path.
+
+CDK creates one API Gateway route per entry (integrated with that entry's function) and the
+local gateway dispatches from the same list, so the deployed and the local API cannot drift.
+Paths use API Gateway's ``{name}`` syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+API_PREFIX = "/api/v1"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A Lambda function: where its code lives and its handler, relative to that folder."""
+
+    name: str
+    source_dir: str
+    handler: str
+    description: str
+
+    @property
+    def module(self) -> str:
+        return self.handler.rsplit(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    function: str
+
+    @property
+    def route_key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def _api_function(name: str, description: str) -> FunctionSpec:
+    return FunctionSpec(name, "functions", f"{name}.handler.lambda_handler", description)
+
+
+FUNCTIONS: dict[str, FunctionSpec] = {
+    spec.name: spec
+    for spec in (
+        _api_function("genres", "Genres, optionally filtered by moods"),
+        _api_function("moods", "Moods"),
+        _api_function("mixes", "Editorial mixes and their films"),
+        _api_function("docs", "OpenAPI document and Swagger UI"),
+    )
+}
+
+
+def _routes(function: str, *method_paths: str) -> list[Route]:
+    routes = []
+    for method_path in method_paths:
+        method, path = method_path.split(" ", 1)
+        full_path = path if path.startswith("/api/schema") else API_PREFIX + path
+        routes.append(Route(method, full_path, function))
+    return routes
+
+
+ROUTES: list[Route] = [
+    *_routes("genres", "GET /genres", "GET /genres/{genre_id}"),
+    *_routes("moods", "GET /moods", "GET /moods/{mood_id}"),
+    *_routes("mixes", "GET /mix", "GET /mix/{mix_id}", "GET /mix/{mix_id}/items"),
+    *_routes("docs", "GET /api/schema/openapi.json", "GET /api/schema/swagger"),
+]

@@ -1,0 +1,93 @@
+"""Process configuration: one validated settings object per process, read from the environment once.
+
+Secrets (JWT key, provider keys, bot token) come either directly from an environment variable
+(local stack, tests) or, on AWS, from Secrets Manager via Powertools Parameters: the function
+gets ``<NAME>_SECRET_ARN`` and the value is fetched on first use and cached per container.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+Provider = Literal["tmdb", "kinopoisk", "local"]
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    stage: str = "local"
+    service_version: str = "0.1.0"
+    aws_region: str = Field(default="eu-central-1", alias="AWS_REGION")
+    table_name: str = "filmhub"
+    posters_bucket: str = "filmhub-posters"
+    #: Public base URL of poster objects (CloudFront or the bucket); the key is appended.
+    posters_base_url: str | None = None
+    #: Endpoint overrides for the embedded local stack (moto server) and LocalStack.
+    dynamodb_endpoint_url: str | None = None
+    s3_endpoint_url: str | None = None
+
+    jwt_secret: SecretStr | None = None
+    jwt_secret_arn: str | None = None
+    jwt_ttl_seconds: Annotated[int, Field(ge=60, le=90 * 24 * 3600)] = 7 * 24 * 3600
+
+    cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
+    #: Genres, moods and mixes change rarely: in-memory cache lifetime per container.
+    catalog_cache_seconds: Annotated[int, Field(ge=0, le=3600)] = 60
+
+    providers: list[Provider] = ["tmdb", "kinopoisk", "local"]
+    tmdb_api_key: SecretStr | None = None
+    tmdb_api_key_secret_arn: str | None = None
+    tmdb_base_url: str = "https://api.themoviedb.org/3"
+    kinopoisk_api_key: SecretStr | None = None
+    kinopoisk_api_key_secret_arn: str | None = None
+    kinopoisk_base_url: str = "https://api.kinopoisk.dev"
+    llm_api_key: SecretStr | None = None
+    llm_api_key_secret_arn: str | None = None
+    llm_base_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_bot_token_secret_arn: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_secret_arn: str | None = None
+    telegram_bot_username: str = "filmhub_bot"
+
+    @field_validator("cors_origins", "providers", mode="before")
+    @classmethod
+    def _split_comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @classmethod
+    def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:
+        source = os.environ if environ is None else environ
+        values = {key.lower(): value for key, value in source.items() if value != ""}
+        values["AWS_REGION"] = source.get("AWS_REGION") or source.get("AWS_DEFAULT_REGION") or "eu-central-1"
+        return cls.model_validate(values)
+
+    def secret(self, name: str) -> str | None:
+        """The secret ``name`` (e.g. ``"jwt_secret"``): from the environment, else Secrets Manager."""
+        direct: SecretStr | None = getattr(self, name)
+        if direct is not None:
+            return direct.get_secret_value()
+        arn: str | None = getattr(self, f"{name}_secret_arn")
+        if arn is None:
+            return None
+        return _fetch_secret(arn)
+
+
+def _fetch_secret(arn: str) -> str:
+    # Imported lazily: only deployed functions with a secret ARN pay for it.
+    from aws_lambda_powertools.utilities import parameters
+
+    return str(parameters.get_secret(arn, max_age=300))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_environ()

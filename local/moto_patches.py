@@ -1,0 +1,118 @@
+"""Make moto's DynamoDB behave like DynamoDB where the local stack and the tests depend on it.
+
+1. ``TransactWriteItems`` in moto deep-copies the whole table once per action to be able to roll
+   back, so a 30-action transaction on a table of a few thousand items takes seconds.  This
+   version checks every condition first, writes only when all pass, and on a failure while
+   writing restores just the touched items.
+2. DynamoDB applies each write (and each transaction) atomically; moto's server handles requests
+   on several threads without a lock, so a conditional put could race.  One lock serializes
+   writes, which is what the concurrency tests rely on.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Any
+
+_installed = False
+_write_lock = threading.RLock()
+
+
+def install() -> None:
+    global _installed
+    if _installed:
+        return
+    from moto.dynamodb.comparisons import get_filter_expression
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+    from moto.dynamodb.models import DynamoDBBackend
+
+    def locked(method: Any) -> Any:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with _write_lock:
+                return method(self, *args, **kwargs)
+
+        wrapper.__name__ = method.__name__
+        return wrapper
+
+    for name in ("put_item", "update_item", "delete_item", "batch_write_item"):
+        if hasattr(DynamoDBBackend, name):
+            setattr(DynamoDBBackend, name, locked(getattr(DynamoDBBackend, name)))
+
+    def item_key(backend: Any, op_type: str, op: dict[str, Any]) -> dict[str, Any]:
+        if op_type != "Put":
+            return op["Key"]
+        table = backend.get_table(op["TableName"])
+        key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+        if table.range_key_attr is not None:
+            key[table.range_key_attr] = op["Item"][table.range_key_attr]
+        return key
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        if len(transact_items) > 100:
+            raise TooManyTransactionsException()
+        with _write_lock:
+            seen: set[tuple[str, str]] = set()
+            planned: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+            errors: list[tuple[Any, Any, Any]] = []
+            for entry in transact_items:
+                if len(entry) > 1:
+                    raise TransactWriteSingleOpException
+                op_type, op = next(iter(entry.items()))
+                key = item_key(self, op_type, op)
+                marker = (str(op["TableName"]), str(dict(sorted(key.items()))))
+                if marker in seen:
+                    raise MultipleTransactionsException()
+                seen.add(marker)
+                current = self.get_item(op["TableName"], key)
+                condition = op.get("ConditionExpression")
+                failed = False
+                if condition is not None:
+                    check = get_filter_expression(
+                        condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+                    )
+                    failed = not check.expr(current)
+                if failed:
+                    old = None
+                    if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
+                        old = current.to_json()["Attributes"]
+                    errors.append(("ConditionalCheckFailed", ConditionalCheckFailed().message, old))
+                else:
+                    errors.append((None, None, None))
+                planned.append((op_type, op, key))
+            if any(code is not None for code, _, _ in errors):
+                raise TransactionCanceledException(errors)
+
+            snapshots: list[tuple[str, dict[str, Any], Any]] = []
+            try:
+                for op_type, op, key in planned:
+                    table_name = op["TableName"]
+                    snapshots.append((table_name, key, copy.deepcopy(self.get_item(table_name, key))))
+                    if op_type == "Put":
+                        self.put_item(table_name, op["Item"])
+                    elif op_type == "Delete":
+                        self.delete_item(table_name, key)
+                    elif op_type == "Update":
+                        self.update_item(
+                            table_name,
+                            key,
+                            update_expression=op["UpdateExpression"],
+                            expression_attribute_names=op.get("ExpressionAttributeNames"),
+                            expression_attribute_values=op.get("ExpressionAttributeValues"),
+                        )
+            except Exception:
+                for table_name, key, before in reversed(snapshots):
+                    if before is None:
+                        self.delete_item(table_name, key)
+                    else:
+                        self.put_item(table_name, before.to_json()["Attributes"])
+                raise
+
+    DynamoDBBackend.transact_write_items = transact_write_items
+    _installed = True

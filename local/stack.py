@@ -1,0 +1,250 @@
+"""The embedded local stack: moto (DynamoDB + S3) in-process, the seeded table and the gateway.
+
+No Docker and no AWS account: ``ThreadedMotoServer`` listens on 127.0.0.1, the table is created
+from the same definition CDK uses, seeding is idempotent, and the table and the bucket are saved
+to ``<data_dir>`` on shutdown (and every few seconds after a change) and loaded on the next start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = ROOT / ".local" / "data"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def add_code_paths() -> None:
+    """Make the layer and the functions importable exactly as Lambda lays them out."""
+    for path in (ROOT / "layers", ROOT / "functions", ROOT):
+        if str(path) not in sys.path:
+            sys.path.insert(0, str(path))
+
+
+@dataclass
+class LocalStackConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    moto_port: int = 0
+    data_dir: Path | None = DEFAULT_DATA_DIR
+    table_name: str = "filmhub-local"
+    bucket: str = "filmhub-local-posters"
+    region: str = "eu-central-1"
+    autosave_seconds: float = 5.0
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+
+class Snapshot:
+    """Saves and restores the table's items and the bucket's objects as plain files."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.table_file = data_dir / "table.jsonl"
+        self.objects_dir = data_dir / "objects"
+
+    def save(self, dynamodb: Any, s3: Any, table: str, bucket: str) -> int:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        count = 0
+        temporary = self.table_file.with_suffix(".tmp")
+        with temporary.open("w", encoding="utf-8") as out:
+            # A Scan is fine here: this is the local stack's own persistence, not a request path.
+            for page in dynamodb.get_paginator("scan").paginate(TableName=table):
+                for item in page["Items"]:
+                    out.write(json.dumps(item, ensure_ascii=False) + "\n")
+                    count += 1
+        temporary.replace(self.table_file)
+        self.objects_dir.mkdir(parents=True, exist_ok=True)
+        kept = set()
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+            for entry in page.get("Contents", []):
+                key = entry["Key"]
+                target = self.objects_dir / key.replace("/", "__")
+                kept.add(target.name)
+                if not target.exists():
+                    obj = s3.get_object(Bucket=bucket, Key=key)
+                    target.write_bytes(obj["Body"].read())
+                    target.with_suffix(target.suffix + ".meta").write_text(
+                        json.dumps({"key": key, "content_type": obj.get("ContentType", "application/octet-stream")})
+                    )
+                kept.add(target.name + ".meta")
+        for stale in self.objects_dir.iterdir():
+            if stale.name not in kept:
+                stale.unlink()
+        return count
+
+    def restore(self, dynamodb: Any, s3: Any, table: str, bucket: str) -> int:
+        count = 0
+        if self.table_file.exists():
+            batch: list[dict[str, Any]] = []
+            with self.table_file.open(encoding="utf-8") as source:
+                for line in source:
+                    batch.append({"PutRequest": {"Item": json.loads(line)}})
+                    if len(batch) == 25:
+                        count += _write_batch(dynamodb, table, batch)
+                        batch = []
+            if batch:
+                count += _write_batch(dynamodb, table, batch)
+        if self.objects_dir.exists():
+            for meta_file in self.objects_dir.glob("*.meta"):
+                meta = json.loads(meta_file.read_text())
+                data = meta_file.with_suffix("").read_bytes()
+                s3.put_object(Bucket=bucket, Key=meta["key"], Body=data, ContentType=meta["content_type"])
+        return count
+
+
+def _write_batch(dynamodb: Any, table: str, batch: list[dict[str, Any]]) -> int:
+    pending = {table: batch}
+    while pending:
+        pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    return len(batch)
+
+
+class LocalStack:
+    """Starts moto, configures the process like a deployed function, seeds, and serves the API."""
+
+    def __init__(self, config: LocalStackConfig, log: Callable[[str], None] = print) -> None:
+        self.config = config
+        self.log = log
+        self._moto: Any = None
+        self._server: Any = None
+        self._stop_autosave = threading.Event()
+        self._dirty = threading.Event()
+        self._save_lock = threading.Lock()
+        self.snapshot = Snapshot(config.data_dir) if config.data_dir else None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.config.host}:{self._server.server_address[1]}/api/v1"
+
+    @property
+    def moto_url(self) -> str:
+        return f"http://127.0.0.1:{self.config.moto_port}"
+
+    def _jwt_secret(self) -> str:
+        if self.config.data_dir is None:
+            return secrets.token_urlsafe(48)
+        secret_file = self.config.data_dir / "jwt-secret"
+        if not secret_file.exists():
+            secret_file.parent.mkdir(parents=True, exist_ok=True)
+            secret_file.write_text(secrets.token_urlsafe(48))
+            secret_file.chmod(0o600)
+        return secret_file.read_text().strip()
+
+    def configure_environment(self) -> None:
+        config = self.config
+        env = {
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_REGION": config.region,
+            "AWS_DEFAULT_REGION": config.region,
+            "STAGE": "local",
+            "TABLE_NAME": config.table_name,
+            "POSTERS_BUCKET": config.bucket,
+            "DYNAMODB_ENDPOINT_URL": self.moto_url,
+            "S3_ENDPOINT_URL": self.moto_url,
+            "POSTERS_BASE_URL": f"{self.moto_url}/{config.bucket}",
+            "POWERTOOLS_SERVICE_NAME": "filmhub-local",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+            "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        }
+        if "JWT_SECRET" not in os.environ:
+            env["JWT_SECRET"] = self._jwt_secret()
+        env.update(config.extra_env)
+        os.environ.update(env)
+
+    def start(self) -> LocalStack:
+        from moto.server import ThreadedMotoServer
+
+        from local import moto_patches
+
+        moto_patches.install()
+        started = time.perf_counter()
+        add_code_paths()
+        if not self.config.moto_port:
+            self.config.moto_port = free_port()
+        logging.getLogger("werkzeug").disabled = True  # moto's per-request access log
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.config.moto_port, verbose=False)
+        self._moto.start()
+        self.configure_environment()
+
+        import boto3
+
+        from filmhub.data.table import create_table_kwargs
+
+        dynamodb = boto3.client("dynamodb", endpoint_url=self.moto_url)
+        s3 = boto3.client("s3", endpoint_url=self.moto_url)
+        dynamodb.create_table(**create_table_kwargs(self.config.table_name))
+        s3.create_bucket(
+            Bucket=self.config.bucket, CreateBucketConfiguration={"LocationConstraint": self.config.region}
+        )
+        restored = (
+            self.snapshot.restore(dynamodb, s3, self.config.table_name, self.config.bucket) if self.snapshot else 0
+        )
+
+        from filmhub.seed.seeder import seed
+
+        report = seed()
+        self.log(
+            f"table {self.config.table_name}: restored {restored} items; seed "
+            + ("already present" if report.skipped else f"wrote {report.films} films, {report.mixes} mixes")
+        )
+        self._dynamodb, self._s3 = dynamodb, s3
+
+        from filmhub.settings import get_settings
+        from local.gateway import LocalGateway, serve
+
+        gateway = LocalGateway(get_settings().cors_origins)
+        self._server = serve(gateway, self.config.host, self.config.port, self._log_request)
+        if self.snapshot:
+            if not report.skipped:
+                self._dirty.set()  # saved by the autosave thread, not before serving
+            threading.Thread(target=self._autosave, name="local-autosave", daemon=True).start()
+        self.log(f"API      {self.api_url}  (ready in {time.perf_counter() - started:.1f} s)")
+        self.log(f"Swagger  http://{self.config.host}:{self._server.server_address[1]}/api/schema/swagger")
+        self.log(f"Data     {self.config.data_dir or 'in memory only'} (moto at {self.moto_url})")
+        return self
+
+    def _log_request(self, line: str) -> None:
+        if not line.startswith(("GET", "OPTIONS", "HEAD")):
+            self._dirty.set()
+        self.log(line)
+
+    def _autosave(self) -> None:
+        while not self._stop_autosave.wait(self.config.autosave_seconds):
+            if self._dirty.is_set():
+                self._dirty.clear()
+                self.save()
+
+    def save(self) -> int:
+        if not self.snapshot:
+            return 0
+        with self._save_lock:
+            return self.snapshot.save(self._dynamodb, self._s3, self.config.table_name, self.config.bucket)
+
+    def stop(self) -> None:
+        self._stop_autosave.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self.snapshot and self._moto is not None:
+            saved = self.save()
+            self.log(f"saved {saved} items to {self.config.data_dir}")
+        if self._moto is not None:
+            self._moto.stop()

@@ -1,0 +1,26 @@
+"""Test configuration shared by every suite: a process environment like a deployed function's."""
+
+from __future__ import annotations
+
+import os
+
+# Before anything imports filmhub: settings are read once per process, as on Lambda.
+TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_REGION": "eu-central-1",
+    "AWS_DEFAULT_REGION": "eu-central-1",
+    "TABLE_NAME": "filmhub-test",
+    "POSTERS_BUCKET": "filmhub-test-posters",
+    "POSTERS_BASE_URL": "https://posters.example.test",
+    "JWT_SECRET": "test-secret-that-is-long-enough-for-hs256-0123456789",
+    "POWERTOOLS_SERVICE_NAME": "filmhub-test",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "CATALOG_CACHE_SECONDS": "0",
+}
+for _name in ("DYNAMODB_ENDPOINT_URL", "S3_ENDPOINT_URL", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
+    os.environ.pop(_name, None)
+os.environ.update(TEST_ENV)
