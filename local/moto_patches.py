@@ -4,7 +4,10 @@
    back, so a 30-action transaction on a table of a few thousand items takes seconds.  This
    version checks every condition first, writes only when all pass, and on a failure while
    writing restores just the touched items.
-2. DynamoDB applies each write (and each transaction) atomically; moto's server handles requests
+2. moto answers every Query by sorting every item of the table; with the seeded catalog (about
+   6 500 items) that is ~170 ms a call.  Base-table queries read only their partition and index
+   queries skip the needless sort (results are sorted by the index keys afterwards anyway).
+3. DynamoDB applies each write (and each transaction) atomically; moto's server handles requests
    on several threads without a lock, so a conditional put could race.  One lock serializes
    writes, which is what the concurrency tests rely on.
 """
@@ -115,4 +118,34 @@ def install() -> None:
                 raise
 
     DynamoDBBackend.transact_write_items = transact_write_items
+    _install_fast_query()
     _installed = True
+
+
+_query_lock = threading.Lock()
+
+
+def _install_fast_query() -> None:
+    from moto.dynamodb.models.table import Table
+
+    original_query = Table.query
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        if index_name:
+
+            def candidates() -> list[Any]:
+                return [item for partition in self.items.values() for item in partition.values()]
+        else:
+
+            def candidates() -> list[Any]:
+                return list(self.items.get(hash_key, {}).values())
+
+        with _query_lock:
+            self.all_items = candidates  # shadows the sorting method for this call only
+            try:
+                return original_query(self, hash_key, *args, **kwargs)
+            finally:
+                del self.all_items
+
+    Table.query = query

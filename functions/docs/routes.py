@@ -35,7 +35,6 @@ def openapi_json() -> str:
     return app.get_openapi_json_schema(
         title="FilmHub API",
         version=get_settings().service_version,
-        openapi_version="3.0.3",
         description="Films, watchlists, editorial mixes and recommendations. Errors are "
         '`{"status_code", "detail", "extra"?}`.',
         servers=[Server(url=API_PREFIX)],

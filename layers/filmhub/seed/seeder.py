@@ -74,19 +74,23 @@ def mix_id(key: str) -> str:
     return stable_id("mix", key)
 
 
-def seed(force: bool = False) -> SeedReport:
-    films, mixes = seed_films(), seed_mixes()
-    marker_key = SeedMarker.key(fingerprint(films, mixes))
-    if not force and SeedMarker.count(marker_key[0], marker_key[1] == SeedMarker.SK) > 0:
-        return SeedReport(skipped=True)
-    now = datetime.now(UTC).isoformat()
-
+def seed_catalog() -> None:
+    """Genres, moods and the health sentinel: reference data every environment needs."""
     with TableItem.batch_write() as batch:
         for genre in GENRES:
             batch.save(GenreItem(*GenreItem.key(genre.id), id=genre.id, name=genre.name))
         for mood in MOODS:
             batch.save(MoodItem(*MoodItem.key(mood.id), id=mood.id, name=mood.name, genre_ids=list(mood.genre_ids)))
         batch.save(HealthSentinel(*HealthSentinel.key()))
+
+
+def seed(force: bool = False) -> SeedReport:
+    films, mixes = seed_films(), seed_mixes()
+    marker_key = SeedMarker.key(fingerprint(films, mixes))
+    if not force and SeedMarker.count(marker_key[0], marker_key[1] == SeedMarker.SK) > 0:
+        return SeedReport(skipped=True)
+    now = datetime.now(UTC).isoformat()
+    seed_catalog()
 
     seeded = [(film_from_seed(entry), ExternalRef("tmdb", int(entry["tmdb_id"]))) for entry in films]
     bulk_put_films(seeded, now)
