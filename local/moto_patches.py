@@ -149,3 +149,18 @@ def _install_fast_query() -> None:
                 del self.all_items
 
     Table.query = query
+
+
+def dump_table(region: str, table_name: str) -> list[dict[str, Any]]:
+    """Every item of a table in DynamoDB JSON, read from the in-process moto backend.
+
+    Much faster than a Scan through the server (which sorts the table per page); taken under
+    the write lock so that the snapshot is consistent.
+    """
+    from moto.backends import get_backend
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+
+    table = get_backend("dynamodb")[DEFAULT_ACCOUNT_ID][region].get_table(table_name)
+    with _write_lock:
+        items = [item for partition in table.items.values() for item in partition.values()]
+        return [item.to_json()["Attributes"] for item in items]

@@ -58,17 +58,14 @@ class Snapshot:
         self.table_file = data_dir / "table.jsonl"
         self.objects_dir = data_dir / "objects"
 
-    def save(self, dynamodb: Any, s3: Any, table: str, bucket: str) -> int:
+    def save(self, items: list[dict[str, Any]], s3: Any, bucket: str) -> int:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        count = 0
         temporary = self.table_file.with_suffix(".tmp")
         with temporary.open("w", encoding="utf-8") as out:
-            # A Scan is fine here: this is the local stack's own persistence, not a request path.
-            for page in dynamodb.get_paginator("scan").paginate(TableName=table):
-                for item in page["Items"]:
-                    out.write(json.dumps(item, ensure_ascii=False) + "\n")
-                    count += 1
+            for item in items:
+                out.write(json.dumps(item, ensure_ascii=False) + "\n")
         temporary.replace(self.table_file)
+        count = len(items)
         self.objects_dir.mkdir(parents=True, exist_ok=True)
         kept = set()
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
@@ -236,7 +233,10 @@ class LocalStack:
         if not self.snapshot:
             return 0
         with self._save_lock:
-            return self.snapshot.save(self._dynamodb, self._s3, self.config.table_name, self.config.bucket)
+            from local.moto_patches import dump_table
+
+            items = dump_table(self.config.region, self.config.table_name)
+            return self.snapshot.save(items, self._s3, self.config.bucket)
 
     def stop(self) -> None:
         self._stop_autosave.set()

@@ -19,12 +19,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import tests.conftest  # noqa: F401 - the test environment, before filmhub is imported
 from filmhub.routes import FUNCTIONS
+from filmhub.seed.catalog import GENRES
+from filmhub.wiring import account_service
 from tests.support.api import ApiClient, ApiResponse
 from tests.support.aws import DynamoCallCounter, mocked_aws
-from tests.support.fixtures import make_films, make_mix, new_user_token
+from tests.support.fixtures import make_films, make_mix, new_user_token, register_user
+from tests.support.media import TINY_JPEG, multipart_form
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1, 10, 100)
@@ -59,6 +63,172 @@ def _mix_by_id(size: int) -> Request:
     return lambda api: api.get(f"/mix/{mix_id}")
 
 
+def _user_with_lists(size: int) -> tuple[ApiClient, str, list[str]]:
+    """A registered user whose custom list and wish list each hold ``size`` films."""
+    api = ApiClient()
+    _, api.token = register_user(api)
+    film_ids = [film.id for film in make_films(size)]
+    list_id = api.post("/me/watchlists", json_body={"title": "Бенчмарк"}).json["id"]
+    for film_id in film_ids:
+        api.put(f"/me/watchlists/{list_id}/items/add", json_body={"film_id": film_id})
+        api.put("/me/watchlists/wish/items/add", json_body={"film_id": film_id})
+    return api, list_id, film_ids
+
+
+def _watchlist_case(method: str, path: str, body: dict[str, str] | None = None, **options: Any) -> BenchCase:
+    """A watchlist request; ``{list_id}`` and ``{film_id}`` in path and body come from the setup."""
+
+    def setup(size: int) -> Request:
+        api, list_id, film_ids = _user_with_lists(size)
+        values = {"list_id": list_id, "film_id": film_ids[0]}
+        json_body = {key: value.format(**values) for key, value in body.items()} if body else None
+        return lambda _bench_api: api.request(method, path.format(**values), json_body=json_body)
+
+    return BenchCase(f"{method} {path}", setup, **options)
+
+
+WATCHLIST_CASES = [
+    _watchlist_case("GET", "/me/watchlists", sized=False),
+    _watchlist_case("POST", "/me/watchlists", {"title": "x"}, sized=False),
+    _watchlist_case("GET", "/me/watchlists/{list_id}", sized=False),
+    _watchlist_case("PATCH", "/me/watchlists/{list_id}", {"title": "y"}, sized=False),
+    _watchlist_case("GET", "/me/watchlists/{list_id}/items"),
+    _watchlist_case("GET", "/me/watchlists/wish/items"),
+    _watchlist_case("PUT", "/me/watchlists/{list_id}/items/add", {"film_id": "{film_id}"}),
+    _watchlist_case("PUT", "/me/watchlists/liked/items/add", {"film_id": "{film_id}"}),
+    _watchlist_case("DELETE", "/me/watchlists/{list_id}/items/{film_id}"),
+    _watchlist_case("DELETE", "/me/watchlists/wish/items/{film_id}"),
+    # The cascade deletes entries in batches of 25: its calls grow with the list, by design.
+    _watchlist_case("DELETE", "/me/watchlists/{list_id}", budget=4 + 100 // 25),
+]
+
+BENCH_ACCOUNT = {"email": "bench@example.com", "password": "correct horse"}
+
+
+def _post(path: str, body: dict[str, str] | None = None) -> Request:
+    return lambda api: api.post(path, json_body=body)
+
+
+def _registered(request: Request) -> Setup:
+    """``request`` measured once the BENCH_ACCOUNT user exists."""
+
+    def setup(_size: int) -> Request:
+        ApiClient().post("/auth/register", json_body={**BENCH_ACCOUNT, "username": "bench"})
+        return request
+
+    return setup
+
+
+def _me(_size: int) -> Request:
+    _, token = register_user(ApiClient())
+    return lambda api: api.get("/me", token=token)
+
+
+def _with_auth_key(path: str, confirmed: bool = False) -> Setup:
+    """A request about a fresh Telegram login key (confirmed as the bot would, if asked)."""
+
+    def setup(_size: int) -> Request:
+        key = ApiClient().post("/auth/telegram/get_auth_key").json["auth_key"]
+        if confirmed:
+            account_service().confirm_auth_key(key, 1, "bench")
+        return _post(path, {"tg_code": key})
+
+    return setup
+
+
+AUTH_CASES = [
+    BenchCase("POST /auth/register", _fixed(_post("/auth/register", {**BENCH_ACCOUNT, "username": "b"})), sized=False),
+    BenchCase("POST /auth/login", _registered(_post("/auth/login", BENCH_ACCOUNT)), sized=False),
+    BenchCase(
+        "POST /auth/login (wrong password)",
+        _registered(_post("/auth/login", {**BENCH_ACCOUNT, "password": "wrong password"})),
+        sized=False,
+    ),
+    BenchCase("GET /me", _me, sized=False),
+    BenchCase("POST /auth/telegram/get_auth_key", _fixed(_post("/auth/telegram/get_auth_key")), sized=False),
+    BenchCase("POST /auth/telegram/check_auth_key", _with_auth_key("/auth/telegram/check_auth_key"), sized=False),
+    BenchCase("POST /auth/telegram/login", _with_auth_key("/auth/telegram/login", confirmed=True), sized=False),
+]
+
+
+def _owned_film(poster: bool = False) -> tuple[ApiClient, str]:
+    """A film owned by a new user (with a poster, if asked)."""
+    api = ApiClient(token=new_user_token())
+    film_id = api.post("/films", json_body={"title": "Бенчмарк", "description": "Описание."}).json["id"]
+    if poster:
+        body, content_type = multipart_form(TINY_JPEG)
+        api.put(f"/films/{film_id}/poster", body=body, content_type=content_type)
+    return api, film_id
+
+
+def _film_case(method: str, path: str, body: dict[str, Any] | None = None, **options: Any) -> BenchCase:
+    """A request about the caller's own film; ``{film_id}`` in the path comes from the setup."""
+
+    def setup(_size: int) -> Request:
+        api, film_id = _owned_film(poster=method == "DELETE")
+        return lambda _bench_api: api.request(method, path.format(film_id=film_id), json_body=body)
+
+    return BenchCase(f"{method} {path.replace('{film_id}', '{id}')}", setup, sized=False, **options)
+
+
+def _poster_upload(_size: int) -> Request:
+    api, film_id = _owned_film()
+    body, content_type = multipart_form(TINY_JPEG)
+    return lambda _bench_api: api.put(f"/films/{film_id}/poster", body=body, content_type=content_type)
+
+
+def _poster_confirm(_size: int) -> Request:
+    import boto3
+
+    from filmhub.settings import get_settings
+
+    api, film_id = _owned_film(poster=True)
+    key = api.post(f"/films/{film_id}/poster/upload-url", json_body={"content_type": "image/jpeg"}).json["key"]
+    settings = get_settings()
+    boto3.client("s3", region_name=settings.aws_region).put_object(
+        Bucket=settings.posters_bucket, Key=key, Body=TINY_JPEG, ContentType="image/jpeg"
+    )
+    return lambda _bench_api: api.post(f"/films/{film_id}/poster/confirm", json_body={"key": key})
+
+
+def _film_search(query: str) -> Setup:
+    """A search page of ``size`` films (at most 50, the largest page) for a signed-in caller."""
+
+    def setup(size: int) -> Request:
+        make_films(size, title_prefix="Бенчмарк")
+        token = new_user_token()
+        return lambda api: api.get("/films/search", query={query: "бенчмарк", "limit": min(size, 50)}, token=token)
+
+    return setup
+
+
+def _get_film(_size: int) -> Request:
+    film_id = make_films(1)[0].id
+    token = new_user_token()
+    return lambda api: api.get(f"/films/{film_id}", token=token)
+
+
+FILM_BODY = {"title": "Новый фильм", "description": "Описание.", "genres_ids": [g.id for g in GENRES[:3]]}
+
+
+def _create_film(api: ApiClient) -> ApiResponse:
+    return api.post("/films", json_body=FILM_BODY, token=new_user_token())
+
+
+FILM_CASES = [
+    BenchCase("POST /films", _fixed(_create_film), sized=False),
+    BenchCase("GET /films/{id}", _get_film, sized=False),
+    _film_case("PUT", "/films/{film_id}", FILM_BODY),
+    BenchCase("PUT /films/{id}/poster", _poster_upload, sized=False),
+    _film_case("DELETE", "/films/{film_id}/poster"),
+    _film_case("POST", "/films/{film_id}/poster/upload-url", {"content_type": "image/png"}),
+    BenchCase("POST /films/{id}/poster/confirm", _poster_confirm, sized=False),
+    # Provider calls (none without keys) are HTTP, counted apart; imports of new provider films add one
+    # conditional write each, once per film ever.
+    BenchCase("GET /films/search?title", _film_search("title")),
+    BenchCase("GET /films/search?description (keywords)", _film_search("description")),
+]
+
 CASES: list[BenchCase] = [
     BenchCase("GET /genres", _fixed(lambda api: api.get("/genres")), sized=False),
     BenchCase(
@@ -68,6 +238,9 @@ CASES: list[BenchCase] = [
     BenchCase("GET /mix", _fixed(lambda api: api.get("/mix")), sized=False),
     BenchCase("GET /mix/{id}", _mix_by_id, sized=False),
     BenchCase("GET /mix/{id}/items", _mix_items),
+    *WATCHLIST_CASES,
+    *AUTH_CASES,
+    *FILM_CASES,
 ]
 
 

@@ -25,13 +25,14 @@ OPENAPI_PATH = "/api/schema/openapi.json"
 DOCUMENTED_FUNCTIONS = sorted({route.function for route in ROUTES} - {"docs", "bot"})
 
 
+def function_routers(name: str) -> list[APIGatewayHttpRouter]:
+    """The routers a function's handler serves: every handler module lists them in ``ROUTERS``."""
+    return list(importlib.import_module(FUNCTIONS[name].module).ROUTERS)
+
+
 @cache
 def openapi_json() -> str:
-    routers = [
-        importlib.import_module(FUNCTIONS[name].module.replace(".handler", ".routes")).router
-        for name in DOCUMENTED_FUNCTIONS
-    ]
-    app = create_app(*routers)
+    app = create_app(*(served for name in DOCUMENTED_FUNCTIONS for served in function_routers(name)))
     return app.get_openapi_json_schema(
         title="FilmHub API",
         version=get_settings().service_version,

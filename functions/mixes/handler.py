@@ -2,5 +2,6 @@ from filmhub.http.app import create_app, lambda_entry_point
 
 from .routes import router
 
-app = create_app(router)
+ROUTERS = [router]
+app = create_app(*ROUTERS)
 lambda_handler = lambda_entry_point(app)

@@ -48,6 +48,13 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         _api_function("moods", "Moods"),
         _api_function("mixes", "Editorial mixes and their films"),
         _api_function("docs", "OpenAPI document and Swagger UI"),
+        _api_function("health", "Reachability of the table and the bucket"),
+        _api_function("recommend", "Recommendations by mood and genre"),
+        _api_function("me", "The caller's profile and watchlists"),
+        _api_function("auth", "Registration, password login and Telegram login keys"),
+        _api_function("films", "Films: create, edit, posters, search (local catalog, TMDB, Kinopoisk, LLM)"),
+        # The whole repository root is its source: the handler is ``bot/`` (CDK packages only that folder).
+        FunctionSpec("bot", ".", "bot.handler.lambda_handler", "Telegram webhook"),
     )
 }
 
@@ -66,4 +73,38 @@ ROUTES: list[Route] = [
     *_routes("moods", "GET /moods", "GET /moods/{mood_id}"),
     *_routes("mixes", "GET /mix", "GET /mix/{mix_id}", "GET /mix/{mix_id}/items"),
     *_routes("docs", "GET /api/schema/openapi.json", "GET /api/schema/swagger"),
+    *_routes("health", "GET /health"),
+    *_routes("recommend", "POST /recommend", "POST /recommend/{film_id}/hide", "DELETE /recommend/{film_id}/hide"),
+    *_routes(
+        "me",
+        "GET /me/watchlists",
+        "POST /me/watchlists",
+        "GET /me/watchlists/{list_id}",
+        "PATCH /me/watchlists/{list_id}",
+        "DELETE /me/watchlists/{list_id}",
+        "GET /me/watchlists/{list_id}/items",
+        "PUT /me/watchlists/{list_id}/items/add",
+        "DELETE /me/watchlists/{list_id}/items/{film_id}",
+    ),
+    *_routes(
+        "auth",
+        "POST /auth/register",
+        "POST /auth/login",
+        "POST /auth/telegram/get_auth_key",
+        "POST /auth/telegram/check_auth_key",
+        "POST /auth/telegram/login",
+    ),
+    *_routes("me", "GET /me"),
+    *_routes(
+        "films",
+        "POST /films",
+        "GET /films/search",
+        "GET /films/{film_id}",
+        "PUT /films/{film_id}",
+        "PUT /films/{film_id}/poster",
+        "DELETE /films/{film_id}/poster",
+        "POST /films/{film_id}/poster/upload-url",
+        "POST /films/{film_id}/poster/confirm",
+    ),
+    *_routes("bot", "POST /telegram/webhook"),
 ]

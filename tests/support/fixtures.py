@@ -10,6 +10,7 @@ from filmhub.data.models import HEADER_FIRST_ASCENDING, MixEntry, MixItem, Table
 from filmhub.domain.entities import Film
 from filmhub.seed.catalog import GENRES
 from filmhub.wiring import token_service
+from tests.support.api import ApiClient
 
 
 def now_iso() -> str:
@@ -50,3 +51,13 @@ def make_mix(film_ids: list[str], title: str = "Микс #99: Тестовый",
 
 def new_user_token(user_id: str | None = None) -> str:
     return token_service().issue(user_id or str(uuid.uuid4()))
+
+
+def register_user(api: ApiClient, username: str = "зритель") -> tuple[str, str]:
+    """Register through the API (as clients do) and log in; returns (user id, token)."""
+    email = f"{uuid.uuid4().hex[:12]}@example.com"
+    created = api.post("/auth/register", json_body={"email": email, "password": "correct horse", "username": username})
+    assert created.status == 201, created.json
+    login = api.post("/auth/login", json_body={"email": email, "password": "correct horse"})
+    assert login.status == 201, login.json
+    return created.json["id"], login.json["token"]

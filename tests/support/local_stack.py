@@ -59,7 +59,7 @@ class LocalStackProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"local stack exited early:\n{self.log()}")
             try:
-                if self.request("GET", "/api/v1/moods").status == 200:
+                if self.request("GET", "/api/v1/health").status == 200:
                     return self
             except OSError:
                 time.sleep(0.2)

@@ -1,25 +1,36 @@
-"""Writing films: the film, its external-id claim, its title tokens and genre entries in one transaction."""
+"""Writing films: the film, its external-id claim, its index postings and genre entries in one transaction.
+
+The postings (``TOKEN#<prefix>`` for titles, ``DTOKEN#<stem>`` for descriptions) are sized so that a
+new film, with any number of genres, always fits DynamoDB's 100 actions per transaction.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from pynamodb.attributes import Attribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from filmhub.data.models import ExternalIdClaim, FilmItem, GenreFilm, GenreRef, TableItem, TitleToken
+from filmhub.data.models import DescriptionToken, ExternalIdClaim, FilmItem, GenreFilm, GenreRef, TableItem, TitleToken
 from filmhub.domain.entities import Film
-from filmhub.domain.text import index_tokens
+from filmhub.domain.ports import ExternalRef
+from filmhub.domain.text import index_tokens, keywords
+from filmhub.seed.catalog import GENRES
 
-#: DynamoDB allows 100 actions per transaction: film + claim + up to 19 genres leaves this for tokens.
+TRANSACTION_LIMIT = 100
+#: Room left for postings once the film, its claim and every genre entry (19 at most) are in.
+INDEX_TOKEN_BUDGET = TRANSACTION_LIMIT - 2 - len(GENRES)
 MAX_TITLE_TOKENS = 75
+#: Description keywords index the premise (the first sentences) of a film, not every word of it.
+MAX_DESCRIPTION_TOKENS = 24
 
-
-@dataclass(frozen=True)
-class ExternalRef:
-    provider: str
-    external_id: int
+PostingModel = type[TitleToken] | type[DescriptionToken]
+Write = Callable[[TransactWrite], None]
 
 
 def transaction() -> TransactWrite:
@@ -46,7 +57,7 @@ def film_to_item(film: Film, created_at: str) -> FilmItem:
         tmdb_id=film.tmdb_id,
         kinopoisk_id=film.kinopoisk_id,
         owner_id=film.owner_id,
-        genres=[GenreRef(id=genre.id, name=genre.name) for genre in film.genres],
+        genres=_genre_refs(film),
         created_at=created_at,
     )
     if film.owner_id:
@@ -60,21 +71,39 @@ def title_tokens(film: Film) -> list[str]:
     return tokens[:MAX_TITLE_TOKENS]
 
 
-def add_title_tokens(tx: TransactWrite, film_id: str, tokens: list[str]) -> None:
-    for token in tokens:
-        tx.update(
-            TitleToken(*TitleToken.key(token)),
-            actions=[TitleToken.film_ids.add({film_id}), TitleToken.kind.set(TitleToken)],
-        )
+def description_tokens(film: Film) -> list[str]:
+    """Keyword stems of the description, first ones first, within what the title tokens leave of the budget.
+
+    A function of the title and the description only, so an edit can recompute what was indexed."""
+    room = min(MAX_DESCRIPTION_TOKENS, INDEX_TOKEN_BUDGET - len(title_tokens(film)))
+    return keywords(film.description)[: max(room, 0)]
 
 
-def remove_title_tokens(tx: TransactWrite, film_id: str, tokens: list[str]) -> None:
-    for token in tokens:
-        tx.update(TitleToken(*TitleToken.key(token)), actions=[TitleToken.film_ids.delete({film_id})])
+def _save(item: TableItem, condition: Condition | None = None) -> Write:
+    return lambda tx: tx.save(item, condition=condition)
+
+
+def _delete(item: TableItem) -> Write:
+    return lambda tx: tx.delete(item)
+
+
+def _update(item: TableItem, actions: list[Action], condition: Condition | None = None) -> Write:
+    return lambda tx: tx.update(item, actions=actions, condition=condition)
+
+
+def _posting_writes(model: PostingModel, film_id: str, tokens: Iterable[str], add: bool) -> list[Write]:
+    """Add the film to (or drop it from) the posting list of each token; ``kind`` is set on creation."""
+    adding = [model.film_ids.add({film_id}), model.kind.set(model)]
+    actions = adding if add else [model.film_ids.delete({film_id})]
+    return [_update(model(*model.key(token)), actions) for token in sorted(tokens)]
 
 
 def genre_entries(film: Film) -> list[GenreFilm]:
-    return [GenreFilm(*GenreFilm.key(genre.id, film.film_type, film.id), film_id=film.id) for genre in film.genres]
+    return [_genre_entry(film, genre.id) for genre in film.genres]
+
+
+def _genre_entry(film: Film, genre_id: str) -> GenreFilm:
+    return GenreFilm(*GenreFilm.key(genre_id, film.film_type, film.id), film_id=film.id)
 
 
 def external_claim(film: Film, external: ExternalRef) -> ExternalIdClaim:
@@ -84,14 +113,14 @@ def external_claim(film: Film, external: ExternalRef) -> ExternalIdClaim:
 
 def put_new_film(film: Film, created_at: str, external: ExternalRef | None = None) -> bool:
     """Write a new film; False (and nothing written) when ``external`` was already imported."""
+    writes = [_save(film_to_item(film, created_at), FilmItem.PK.does_not_exist())]
+    if external is not None:
+        writes.append(_save(external_claim(film, external), ExternalIdClaim.PK.does_not_exist()))
+    writes += _posting_writes(TitleToken, film.id, title_tokens(film), add=True)
+    writes += _posting_writes(DescriptionToken, film.id, description_tokens(film), add=True)
+    writes += [_save(entry) for entry in genre_entries(film)]
     try:
-        with transaction() as tx:
-            tx.save(film_to_item(film, created_at), condition=FilmItem.PK.does_not_exist())
-            if external is not None:
-                tx.save(external_claim(film, external), condition=ExternalIdClaim.PK.does_not_exist())
-            add_title_tokens(tx, film.id, title_tokens(film))
-            for entry in genre_entries(film):
-                tx.save(entry)
+        _commit(writes)
     except TransactWriteError as error:
         if _condition_failed(error):
             return False
@@ -99,13 +128,57 @@ def put_new_film(film: Film, created_at: str, external: ExternalRef | None = Non
     return True
 
 
+def update_film(old: Film, revision: str | None, new: Film, updated_at: str) -> bool:
+    """Apply an edit of title, description, country, year and genres to ``old``, with the genre entries
+    and postings it changes; False (nothing written) when the film changed since ``revision`` was read.
+
+    The film, the genre changes and every new posting always fit one transaction.  Stale postings are
+    removed in it too when there is room, otherwise by a second one: a stale posting can only make
+    search consider a film that it then rejects (search checks hits against the film's text).
+    """
+    actions: list[Action] = [
+        FilmItem.title.set(new.title),
+        FilmItem.description.set(new.description),
+        _set_or_remove(FilmItem.country, new.country),
+        _set_or_remove(FilmItem.release_year, new.release_year),
+        FilmItem.genres.set(_genre_refs(new)),
+        FilmItem.updated_at.set(updated_at),
+    ]
+    unchanged: Condition = FilmItem.updated_at == revision if revision else FilmItem.updated_at.does_not_exist()
+    old_genres, new_genres = {g.id for g in old.genres}, {g.id for g in new.genres}
+    first = [_update(FilmItem(*FilmItem.key(old.id)), actions, FilmItem.PK.exists() & unchanged)]
+    first += [_delete(GenreFilm(*GenreFilm.key(g, old.film_type, old.id))) for g in sorted(old_genres - new_genres)]
+    first += [_save(_genre_entry(old, g)) for g in sorted(new_genres - old_genres)]
+    stale: list[Write] = []
+    for model, tokens in ((TitleToken, title_tokens), (DescriptionToken, description_tokens)):
+        before, after = set(tokens(old)), set(tokens(new))
+        first += _posting_writes(model, old.id, after - before, add=True)
+        stale += _posting_writes(model, old.id, before - after, add=False)
+    room = TRANSACTION_LIMIT - len(first)
+    try:
+        _commit([*first, *stale[:room]])
+    except TransactWriteError as error:
+        if _condition_failed(error):
+            return False
+        raise
+    if stale[room:]:
+        _commit(stale[room:])
+    return True
+
+
+def _commit(writes: list[Write]) -> None:
+    with transaction() as tx:
+        for write in writes:
+            write(tx)
+
+
 def bulk_put_films(films: list[tuple[Film, ExternalRef | None]], created_at: str) -> None:
     """Write many films at once with BatchWriteItem (seeding): same items as ``put_new_film``.
 
     Not conditional: callers pass films with stable ids, so a repeat overwrites with the same data.
-    Title tokens are merged with the films already indexed under each prefix.
+    Postings are merged with the films already indexed under each token.
     """
-    postings: dict[str, set[str]] = {}
+    postings: dict[tuple[PostingModel, str], set[str]] = {}
     with TableItem.batch_write() as batch:
         for film, external in films:
             batch.save(film_to_item(film, created_at))
@@ -114,14 +187,24 @@ def bulk_put_films(films: list[tuple[Film, ExternalRef | None]], created_at: str
             for entry in genre_entries(film):
                 batch.save(entry)
             for token in title_tokens(film):
-                postings.setdefault(token, set()).add(film.id)
-    existing = TableItem.batch_get([TitleToken.key(token) for token in postings])
-    for item in existing:
-        if isinstance(item, TitleToken):
-            postings[item.PK.removeprefix("TOKEN#")].update(item.film_ids or set())
+                postings.setdefault((TitleToken, token), set()).add(film.id)
+            for token in description_tokens(film):
+                postings.setdefault((DescriptionToken, token), set()).add(film.id)
+    keys = {model.key(token): (model, token) for model, token in postings}
+    for item in TableItem.batch_get(list(keys)):
+        if isinstance(item, TitleToken | DescriptionToken):
+            postings[keys[item.PK, item.SK]].update(item.film_ids or set())
     with TableItem.batch_write() as batch:
-        for token, film_ids in postings.items():
-            batch.save(TitleToken(*TitleToken.key(token), film_ids=film_ids))
+        for (model, token), film_ids in postings.items():
+            batch.save(model(*model.key(token), film_ids=film_ids))
+
+
+def _genre_refs(film: Film) -> list[GenreRef]:
+    return [GenreRef(id=genre.id, name=genre.name) for genre in film.genres]
+
+
+def _set_or_remove(attribute: Attribute[Any], value: object) -> Action:
+    return attribute.remove() if value is None else attribute.set(value)
 
 
 def _condition_failed(error: TransactWriteError) -> bool:

@@ -176,6 +176,18 @@ class ProcessedUpdate(TableItem, discriminator="telegram_update"):
         return f"TGUPDATE#{update_id}", "TGUPDATE"
 
 
+class BotPageCursor(TableItem, discriminator="telegram_page"):
+    """A list page cursor behind a short token: cursors outgrow Telegram's 64-byte callback data; TTL 7 days."""
+
+    cursor = UnicodeAttribute()
+    #: Token of the page before this one ("" for the first page), for the "back" button.
+    previous = UnicodeAttribute(default="")
+
+    @staticmethod
+    def key(token: str) -> tuple[str, str]:
+        return f"TGPAGE#{token}", "TGPAGE"
+
+
 # --- films --------------------------------------------------------------------------------
 
 
@@ -231,6 +243,16 @@ class TitleToken(TableItem, discriminator="title_token"):
     @staticmethod
     def key(prefix: str) -> tuple[str, str]:
         return f"TOKEN#{prefix}", "TOKEN"
+
+
+class DescriptionToken(TableItem, discriminator="description_token"):
+    """Inverted index of descriptions: one item per keyword stem, holding the ids of matching films."""
+
+    film_ids = UnicodeSetAttribute(default=set)
+
+    @staticmethod
+    def key(stem: str) -> tuple[str, str]:
+        return f"DTOKEN#{stem}", "DTOKEN"
 
 
 class GenreFilm(TableItem, discriminator="genre_film"):
@@ -351,6 +373,9 @@ class FilmState(TableItem, discriminator="film_state"):
     """
 
     film_id = UnicodeAttribute()
+    #: Copied from the film when a flag is set, so recommendations can filter a wish list without reading films.
+    genre_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    film_type = UnicodeAttribute(null=True)
     liked_at = UnicodeAttribute(null=True)
     wish_at = UnicodeAttribute(null=True)
     watched_at = UnicodeAttribute(null=True)

@@ -52,6 +52,15 @@ class CatalogService:
                 return mood
         raise NotFound("Mood not found")
 
+    def wanted_genre_ids(self, mood_ids: Iterable[str], genre_ids: Iterable[str]) -> tuple[set[str], list[str]]:
+        """(given genres ∪ genres of the given moods, every genre id) from one catalog read; unknown ids: 400."""
+        genres, moods = self._genres_and_moods.get()
+        known = [genre.id for genre in genres]
+        wanted = set(dict.fromkeys(genre_ids))
+        if not wanted <= set(known):
+            raise InvalidInput("Genre not found")
+        return wanted | self.genre_ids_of_moods(mood_ids, moods), known
+
     def genre_ids_of_moods(self, mood_ids: Iterable[str], moods: list[Mood] | None = None) -> set[str]:
         by_id = {mood.id: mood for mood in (moods if moods is not None else self.moods())}
         linked: set[str] = set()

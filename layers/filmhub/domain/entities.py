@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 FilmType = Literal["movie", "tv"]
@@ -71,3 +72,34 @@ class FilmView:
 
     film: Film
     flags: FilmFlags = field(default=NO_FLAGS)
+
+
+@dataclass(frozen=True)
+class User:
+    """An account as every client sees it: never carries password data."""
+
+    id: str
+    username: str
+    email: str | None = None
+    telegram_id: int | None = None
+
+
+class AuthKeyState(StrEnum):
+    """A Telegram login key moves pending -> activated -> consumed, or pending -> declined."""
+
+    PENDING = "pending"
+    ACTIVATED = "activated"
+    DECLINED = "declined"
+    CONSUMED = "consumed"
+
+
+@dataclass(frozen=True)
+class AuthKey:
+    key: str
+    state: AuthKeyState
+    #: Unix seconds; the key is unusable from this instant on (TTL deletion is lazy, so reads check it).
+    expires_at: int
+    user_id: str | None = None
+
+    def expired(self, now: float) -> bool:
+        return now >= self.expires_at

@@ -25,6 +25,14 @@ class FilmViews:
         films = self._films.get_many(ordered_ids)
         return self.with_flags([films[i] for i in ordered_ids if i in films], user_id)
 
+    def page_with_flags(self, film_ids: Sequence[str], flags: dict[str, FilmFlags]) -> list[FilmView]:
+        """Like ``page`` when the caller's flags are already known (built-in list listings)."""
+        films = self._films.get_many(list(dict.fromkeys(film_ids)))
+        return [FilmView(films[i], flags.get(i, NO_FLAGS)) for i in dict.fromkeys(film_ids) if i in films]
+
+    def film(self, film_id: str) -> Film | None:
+        return self._films.get(film_id)
+
     def with_flags(self, films: Sequence[Film], user_id: str | None) -> list[FilmView]:
         flags: dict[str, FilmFlags] = {}
         if user_id is not None and films:

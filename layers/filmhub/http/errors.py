@@ -70,6 +70,10 @@ def _field_name(loc: Sequence[Any]) -> str:
 
 def validation_error_response(error: RequestValidationError) -> Response:
     problems = error.errors()
+    if any(tuple(problem.get("loc", ()))[:1] == ("response",) for problem in problems):
+        # Our own answer failed its schema: a bug to log, not the caller's mistake.
+        logger.error("response failed validation", extra={"problems": problems})
+        return error_response(500, HTTPStatus.INTERNAL_SERVER_ERROR.phrase)
     if any(problem.get("type") == "json_invalid" for problem in problems):
         return error_response(400, "Malformed JSON body")
     path_problems = [p for p in problems if tuple(p.get("loc", ()))[:1] == ("path",)]

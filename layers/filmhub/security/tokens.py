@@ -38,18 +38,19 @@ class TokenService:
     def verify(self, token: str) -> TokenClaims:
         """The token's claims; any defect (signature, algorithm, expiry, shape) is Unauthorized."""
         try:
+            # Expiry is checked below against the injected clock, not pyjwt's own (wall) clock, so there
+            # is one "now".  ``iat`` is not compared with it: a few ms of skew between containers must
+            # not reject a fresh token, and ``exp`` alone bounds a token's life.
             claims = jwt.decode(
                 token,
                 self._secret,
                 algorithms=[ALGORITHM],
-                options={"require": ["sub", "iat", "exp"]},
-                leeway=0,
+                options={"require": ["sub", "iat", "exp"], "verify_exp": False, "verify_iat": False},
             )
-            if int(claims["exp"]) <= int(self._clock()):
-                raise Unauthorized("Token expired")
+            issued_at, expires_at = int(claims["iat"]), int(claims["exp"])
             user_id = str(uuid.UUID(str(claims["sub"])))
-        except jwt.ExpiredSignatureError as error:
-            raise Unauthorized("Token expired") from error
         except (jwt.PyJWTError, ValueError, TypeError, KeyError) as error:
             raise Unauthorized("Invalid token") from error
-        return TokenClaims(user_id=user_id, issued_at=int(claims["iat"]), expires_at=int(claims["exp"]))
+        if expires_at <= int(self._clock()):
+            raise Unauthorized("Token expired")
+        return TokenClaims(user_id=user_id, issued_at=issued_at, expires_at=expires_at)

@@ -28,7 +28,8 @@ from filmhub.domain.entities import Film
 from filmhub.domain.ids import imported_film_id, stable_id
 from filmhub.seed.catalog import GENRES, GENRES_BY_NAME, MOODS
 
-SEED_VERSION = "1"
+#: Bumped when what seeding writes changes (2: description keyword postings), so stored data is re-seeded.
+SEED_VERSION = "2"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The Telegram webhook function (aiogram 3): login confirmation and a small FilmHub client."""

@@ -1,0 +1,66 @@
+"""What the handlers use, behind zero-argument factories: by default the shared ``filmhub.wiring`` services (the
+same table as the HTTP API, no HTTP in between); tests replace any of them with a fake."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from filmhub import wiring
+from filmhub.data.telegram import DynamoBotState
+
+if TYPE_CHECKING:
+    from aiogram.types import User as TelegramUser
+
+    from filmhub.domain.accounts import AccountService
+    from filmhub.domain.catalog import CatalogService
+    from filmhub.domain.entities import FilmType, FilmView
+    from filmhub.domain.film_search import FilmSearch
+    from filmhub.domain.film_views import FilmViews
+    from filmhub.domain.watchlists import WatchlistService
+
+
+class Recommender(Protocol):
+    def recommend(
+        self, user_id: str, mood_ids: Iterable[str], genre_ids: Iterable[str], movie_type: FilmType | None
+    ) -> FilmView:
+        """A film for the user; raises ``NotFound`` when nothing fits."""
+        ...
+
+
+class BotState(Protocol):
+    def claim_update(self, update_id: int) -> bool:
+        """True the first time an update id is seen, False for every repeat."""
+        ...
+
+    def save_page(self, cursor: str, previous: str) -> str: ...
+
+    def load_page(self, token: str) -> tuple[str, str] | None: ...
+
+
+@dataclass(frozen=True)
+class Services:
+    accounts: Callable[[], AccountService] = wiring.account_service
+    watchlists: Callable[[], WatchlistService] = wiring.watchlist_service
+    films: Callable[[], FilmViews] = wiring.film_views
+    search: Callable[[], FilmSearch] = wiring.film_search
+    catalog: Callable[[], CatalogService] = wiring.catalog_service
+    recommendations: Callable[[], Recommender] = wiring.recommendation_service
+    state: Callable[[], BotState] = DynamoBotState
+
+    def user_id(self, user: TelegramUser | None) -> str:
+        """The FilmHub user the sender acts as: linked to the Telegram account, created on first use."""
+        user = sender(user)
+        return self.accounts().telegram_user_id(user.id, account_name(user))
+
+
+def sender(user: TelegramUser | None) -> TelegramUser:
+    if user is None:  # the dispatcher accepts private chats only, where every message has a sender
+        raise ValueError("an update without a sender")
+    return user
+
+
+def account_name(user: TelegramUser) -> str:
+    """The username a FilmHub account created for this Telegram user gets."""
+    return user.username or user.full_name

@@ -1,0 +1,168 @@
+"""POST /films, GET|PUT /films/{id}, the poster (upload, presigned upload, delete), GET /films/search."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from filmhub.domain.errors import InvalidInput, InvalidValue, PayloadTooLarge
+from filmhub.domain.films import POSTER_TOO_LARGE, FilmDraft
+from filmhub.domain.images import MAX_POSTER_BYTES
+from filmhub.http.auth import BEARER, optional_caller, required_caller
+from filmhub.http.multipart import MultipartError, parse_form, raw_body
+from filmhub.http.schemas import (
+    FilmIn,
+    FilmOut,
+    PosterConfirmIn,
+    PosterUploadIn,
+    PosterUploadOut,
+    error_responses,
+    films_out,
+)
+from filmhub.wiring import film_search, film_service
+
+router = APIGatewayHttpRouter()
+
+#: The web app names the poster field ``file``; older clients send ``data``.
+FILE_FIELDS = ("file", "data")
+#: Form fields and boundaries around the file: a body further over the poster limit is refused unread.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+MULTIPART_DESCRIPTION = (
+    "A `multipart/form-data` body with one image file in the field `file` (or `data`): JPEG, PNG or WebP by its "
+    "bytes, at most 5 MB. Larger files: use `/poster/upload-url`."
+)
+
+
+def _draft(body: FilmIn) -> FilmDraft:
+    return FilmDraft(
+        title=body.title,
+        description=body.description,
+        genre_ids=tuple(str(genre_id) for genre_id in body.genres_ids or ()),
+        country=body.country,
+        release_year=body.release_year,
+    )
+
+
+@router.post(
+    "/films",
+    status_code=201,
+    summary="Create a film owned by the caller",
+    tags=["films"],
+    security=BEARER,
+    responses=error_responses(400, 401, 422),
+)
+def create_film(body: FilmIn) -> FilmOut:
+    caller = required_caller(router)
+    return FilmOut.of(film_service().create(caller.user_id, _draft(body)))
+
+
+@router.get(
+    "/films/search",
+    summary="Search films by title, or by a description of what happens in them",
+    description="`title` alone searches titles (the local catalog and TMDB/Kinopoisk); `description` asks an LLM "
+    "for candidate titles and looks them up, falling back to keyword search over titles and descriptions.",
+    tags=["films"],
+    security=BEARER,
+    responses=error_responses(401, 422),
+)
+def search_films(
+    title: Annotated[str | None, Query(max_length=512)] = None,
+    description: Annotated[str | None, Query(max_length=5000)] = None,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[FilmOut]:
+    caller = optional_caller(router)
+    views = film_search().search(title, description, limit, caller.user_id if caller else None)
+    return films_out(views)
+
+
+@router.get(
+    "/films/<film_id>",
+    summary="One film; flags for the caller when a token is sent",
+    tags=["films"],
+    security=BEARER,
+    responses=error_responses(400, 401, 404),
+)
+def get_film(film_id: UUID) -> FilmOut:
+    caller = optional_caller(router)
+    return FilmOut.of(film_service().get(str(film_id), caller.user_id if caller else None))
+
+
+@router.put(
+    "/films/<film_id>",
+    summary="Edit a film (its owner only)",
+    tags=["films"],
+    security=BEARER,
+    responses=error_responses(400, 401, 403, 404, 409, 422),
+)
+def update_film(film_id: UUID, body: FilmIn) -> FilmOut:
+    caller = required_caller(router)
+    return FilmOut.of(film_service().update(str(film_id), caller.user_id, _draft(body)))
+
+
+@router.put(
+    "/films/<film_id>/poster",
+    summary="Upload the film's poster (its owner only)",
+    description=MULTIPART_DESCRIPTION,
+    tags=["films"],
+    security=BEARER,
+    responses={204: {"description": "Stored"}, **error_responses(400, 401, 403, 404, 409, 413, 422, 503)},
+)
+def upload_poster(film_id: UUID) -> Response[None]:
+    caller = required_caller(router)
+    body = raw_body(router.current_event)
+    if len(body) > MAX_POSTER_BYTES + MULTIPART_OVERHEAD_BYTES:
+        raise PayloadTooLarge(POSTER_TOO_LARGE)
+    try:
+        form = parse_form(body, router.current_event.headers.get("content-type", ""))
+    except MultipartError as error:
+        raise InvalidInput(str(error)) from error
+    upload = next((form[name] for name in FILE_FIELDS if name in form), None)
+    if upload is None:
+        raise InvalidValue("file", "A poster file is required (field `file`)")
+    film_service().upload_poster(str(film_id), caller.user_id, upload.data)
+    return Response(204)
+
+
+@router.delete(
+    "/films/<film_id>/poster",
+    summary="Remove the film's poster (its owner only)",
+    tags=["films"],
+    security=BEARER,
+    responses={204: {"description": "Removed"}, **error_responses(400, 401, 403, 404, 409, 503)},
+)
+def delete_poster(film_id: UUID) -> Response[None]:
+    caller = required_caller(router)
+    film_service().delete_poster(str(film_id), caller.user_id)
+    return Response(204)
+
+
+@router.post(
+    "/films/<film_id>/poster/upload-url",
+    status_code=201,
+    summary="A presigned S3 form to upload a poster directly (its owner only)",
+    description="POST the returned fields and the file to `url`, then confirm with `/poster/confirm`.",
+    tags=["films"],
+    security=BEARER,
+    responses=error_responses(400, 401, 403, 404, 422, 503),
+)
+def poster_upload_url(film_id: UUID, body: PosterUploadIn) -> PosterUploadOut:
+    caller = required_caller(router)
+    upload = film_service().poster_upload_url(str(film_id), caller.user_id, body.content_type)
+    return PosterUploadOut(url=upload.url, fields=upload.fields, key=upload.key, expires_in=upload.expires_in)
+
+
+@router.post(
+    "/films/<film_id>/poster/confirm",
+    summary="Make a directly uploaded poster the film's poster, once its bytes are checked",
+    tags=["films"],
+    security=BEARER,
+    responses={204: {"description": "Stored"}, **error_responses(400, 401, 403, 404, 409, 413, 422, 503)},
+)
+def confirm_poster(film_id: UUID, body: PosterConfirmIn) -> Response[None]:
+    caller = required_caller(router)
+    film_service().confirm_poster(str(film_id), caller.user_id, body.key)
+    return Response(204)

@@ -1,0 +1,40 @@
+"""GET /health: 200 when the table and the bucket answer, 503 with the failing check otherwise."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from pydantic import BaseModel
+
+from filmhub.data.health import probe_bucket, probe_table
+from filmhub.domain.health import check
+from filmhub.http.observability import logger
+from filmhub.settings import get_settings
+
+router = APIGatewayHttpRouter()
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "unavailable"]
+    version: str
+    checks: dict[str, Literal["ok", "error"]]
+
+
+@router.get(
+    "/health",
+    summary="Reachability of the table and the poster bucket (no auth)",
+    tags=["health"],
+    responses={503: {"description": "A dependency is down", "content": {"application/json": {"model": HealthOut}}}},
+)
+def health() -> Response[HealthOut]:
+    report = check({"table": probe_table, "bucket": probe_bucket})
+    body = HealthOut(
+        status="ok" if report.ok else "unavailable",
+        version=get_settings().service_version,
+        checks=report.checks,  # type: ignore[arg-type]
+    )
+    if not report.ok:
+        logger.warning("health check failed", extra={"checks": report.checks})
+    return Response(200 if report.ok else 503, content_types.APPLICATION_JSON, body)

@@ -1,0 +1,97 @@
+"""/me/watchlists…: the caller's built-in and custom lists and their films (all need a token)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+from uuid import UUID
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+
+from filmhub.domain.watchlists import DEFAULT_PAGE, MAX_PAGE
+from filmhub.http.app import API_PREFIX
+from filmhub.http.auth import BEARER, required_caller
+from filmhub.http.schemas import FilmOut, WatchlistIn, WatchlistItemIn, WatchlistOut, error_responses, films_out
+from filmhub.wiring import watchlist_service
+
+router = APIGatewayHttpRouter()
+
+ListRef = Annotated[str, Path(description="A list id, or `liked`, `wish`, `watched`", max_length=64)]
+TAGS = ["watchlists"]
+
+
+@router.get("/me/watchlists", summary="The caller's custom lists", tags=TAGS, security=BEARER,
+            responses=error_responses(401))  # fmt: skip
+def list_watchlists() -> list[WatchlistOut]:
+    caller = required_caller(router)
+    return [WatchlistOut.of(item) for item in watchlist_service().custom_lists(caller.user_id)]
+
+
+@router.post("/me/watchlists", summary="Create a custom list", tags=TAGS, security=BEARER,
+             responses=error_responses(401, 422))  # fmt: skip
+def create_watchlist(body: Annotated[WatchlistIn, Body()]) -> tuple[WatchlistOut, int]:
+    caller = required_caller(router)
+    return WatchlistOut.of(watchlist_service().create(caller.user_id, body.title)), 201
+
+
+@router.get("/me/watchlists/<list_id>", summary="One list, by id or kind", tags=TAGS, security=BEARER,
+            responses=error_responses(400, 401, 403, 404))  # fmt: skip
+def get_watchlist(list_id: ListRef) -> WatchlistOut:
+    caller = required_caller(router)
+    return WatchlistOut.of(watchlist_service().get(caller.user_id, list_id))
+
+
+@router.patch("/me/watchlists/<list_id>", summary="Rename a custom list", tags=TAGS, security=BEARER,
+              responses=error_responses(400, 401, 403, 404, 409, 422))  # fmt: skip
+def rename_watchlist(list_id: ListRef, body: Annotated[WatchlistIn, Body()]) -> WatchlistOut:
+    caller = required_caller(router)
+    return WatchlistOut.of(watchlist_service().rename(caller.user_id, list_id, body.title))
+
+
+@router.delete("/me/watchlists/<list_id>", summary="Delete a custom list and its items", tags=TAGS,
+               security=BEARER, responses={204: {"description": "Deleted"}, **error_responses(400, 401, 403, 404, 409)})  # fmt: skip
+def delete_watchlist(list_id: ListRef) -> Response[None]:
+    caller = required_caller(router)
+    watchlist_service().delete(caller.user_id, list_id)
+    return Response(204)
+
+
+@router.get(
+    "/me/watchlists/<list_id>/items",
+    summary="Films of a list, newest added first",
+    description="When more films remain, the response carries `X-Next-Cursor` and a `Link: rel=\"next\"` header.",
+    tags=TAGS,
+    security=BEARER,
+    responses=error_responses(400, 401, 403, 404, 422),
+)
+def list_watchlist_films(
+    list_id: ListRef,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+    cursor: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Response[list[FilmOut]]:
+    caller = required_caller(router)
+    page = watchlist_service().items(caller.user_id, list_id, limit, cursor)
+    headers: dict[str, str] = {}
+    if page.next_cursor:
+        query = urlencode({"limit": limit, "cursor": page.next_cursor})
+        headers["X-Next-Cursor"] = page.next_cursor
+        headers["Link"] = f'<{API_PREFIX}/me/watchlists/{list_id}/items?{query}>; rel="next"'
+    return Response(200, content_types.APPLICATION_JSON, films_out(page.films), headers=headers)
+
+
+@router.put("/me/watchlists/<list_id>/items/add", summary="Add a film (adding twice keeps one entry)", tags=TAGS,
+            security=BEARER, responses={204: {"description": "Added"}, **error_responses(400, 401, 403, 404, 422)})  # fmt: skip
+def add_watchlist_film(list_id: ListRef, body: Annotated[WatchlistItemIn, Body()]) -> Response[None]:
+    caller = required_caller(router)
+    watchlist_service().add(caller.user_id, list_id, str(body.film_id))
+    return Response(204)
+
+
+@router.delete("/me/watchlists/<list_id>/items/<film_id>", summary="Remove a film from a list", tags=TAGS,
+               security=BEARER, responses={204: {"description": "Removed"}, **error_responses(400, 401, 403, 404)})  # fmt: skip
+def remove_watchlist_film(list_id: ListRef, film_id: UUID) -> Response[None]:
+    caller = required_caller(router)
+    watchlist_service().remove(caller.user_id, list_id, str(film_id))
+    return Response(204)

@@ -1,0 +1,226 @@
+"""DynamoDB implementation of the watchlist repository (see TABLE.md: list, list entry, film state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
+from pynamodb.indexes import GlobalSecondaryIndex
+
+from filmhub.data.film_store import transaction
+from filmhub.data.models import (
+    HEADER_FIRST_DESCENDING,
+    FilmItem,
+    FilmState,
+    TableItem,
+    WatchlistEntry,
+    WatchlistItem,
+)
+from filmhub.data.repositories import batch_get, film_from_item, flags_from_state
+from filmhub.domain.entities import Film, FilmFlags, Gradient, ListType
+from filmhub.domain.errors import NotFound
+from filmhub.domain.watchlists import Position, Watchlist
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+
+
+@dataclass(frozen=True)
+class BuiltinListColumns:
+    """Where one built-in list lives on the film-state item: its date attribute and sparse index."""
+
+    set_at: UnicodeAttribute
+    index_pk: UnicodeAttribute
+    index_sk: UnicodeAttribute
+    index: GlobalSecondaryIndex[Any]
+
+
+BUILTIN_COLUMNS: dict[str, BuiltinListColumns] = {
+    "liked": BuiltinListColumns(FilmState.liked_at, FilmState.GSI2PK, FilmState.GSI2SK, FilmState.gsi2),
+    "wish": BuiltinListColumns(FilmState.wish_at, FilmState.GSI3PK, FilmState.GSI3SK, FilmState.gsi3),
+    "watched": BuiltinListColumns(FilmState.watched_at, FilmState.GSI4PK, FilmState.GSI4SK, FilmState.gsi4),
+}
+
+
+def watchlist_from_item(item: WatchlistItem) -> Watchlist:
+    return Watchlist(
+        id=item.id,
+        user_id=item.user_id,
+        title=item.title,
+        list_type=item.list_type,  # type: ignore[arg-type]
+        gradient=Gradient(item.color1, item.color2, item.color3),
+        created_at=item.created_at,
+        deleting=bool(item.deleting),
+    )
+
+
+def watchlist_to_item(watchlist: Watchlist) -> WatchlistItem:
+    """The list header: GSI1 lists it under its owner, LSI1 puts it first in its own partition."""
+    gradient = watchlist.gradient
+    item = WatchlistItem(
+        *WatchlistItem.key(watchlist.id),
+        id=watchlist.id,
+        user_id=watchlist.user_id,
+        title=watchlist.title,
+        list_type=watchlist.list_type,
+        color1=gradient.color1,
+        color2=gradient.color2,
+        color3=gradient.color3,
+        created_at=watchlist.created_at,
+    )
+    item.GSI1PK, item.GSI1SK = WatchlistItem.index_key(watchlist.user_id, watchlist.created_at, watchlist.id)
+    item.LSI1SK = HEADER_FIRST_DESCENDING
+    return item
+
+
+def _condition_failed(error: Exception) -> bool:
+    return getattr(error, "cause_response_code", None) == CONDITION_FAILED
+
+
+class DynamoWatchlistRepository:
+    def user_lists(self, user_id: str) -> list[Watchlist]:
+        pk, _ = WatchlistItem.index_key(user_id, "", "")
+        return [watchlist_from_item(item) for item in TableItem.gsi1.query(pk) if isinstance(item, WatchlistItem)]
+
+    def get(self, list_id: str) -> Watchlist | None:
+        try:
+            return watchlist_from_item(WatchlistItem.get(*WatchlistItem.key(list_id), consistent_read=True))
+        except WatchlistItem.DoesNotExist:
+            return None
+
+    def get_with_film(self, list_id: str, film_id: str) -> tuple[Watchlist | None, Film | None]:
+        items = batch_get([WatchlistItem.key(list_id), FilmItem.key(film_id)], consistent_read=True)
+        header = next((watchlist_from_item(i) for i in items if isinstance(i, WatchlistItem)), None)
+        film = next((film_from_item(i) for i in items if isinstance(i, FilmItem)), None)
+        return header, film
+
+    def create(self, watchlist: Watchlist) -> None:
+        watchlist_to_item(watchlist).save(condition=WatchlistItem.PK.does_not_exist())
+
+    def rename(self, watchlist: Watchlist, title: str) -> None:
+        try:
+            WatchlistItem(*WatchlistItem.key(watchlist.id)).update(
+                actions=[WatchlistItem.title.set(title)],
+                condition=WatchlistItem.PK.exists() & WatchlistItem.deleting.does_not_exist(),
+            )
+        except UpdateError as error:
+            if _condition_failed(error):
+                raise NotFound("Watchlist not found") from error
+            raise
+
+    def mark_deleting(self, watchlist: Watchlist) -> None:
+        try:
+            WatchlistItem(*WatchlistItem.key(watchlist.id)).update(
+                actions=[WatchlistItem.deleting.set(True), WatchlistItem.GSI1PK.remove(), WatchlistItem.GSI1SK.remove()],
+                condition=WatchlistItem.PK.exists() & (WatchlistItem.user_id == watchlist.user_id),
+            )
+        except UpdateError as error:
+            if _condition_failed(error):
+                raise NotFound("Watchlist not found") from error
+            raise
+
+    def purge(self, list_id: str) -> int:
+        pk, _ = WatchlistItem.key(list_id)
+        removed = 0
+        entries = TableItem.query(pk, TableItem.SK.startswith("FILM#"), consistent_read=True)
+        with TableItem.batch_write() as batch:
+            for entry in entries:
+                batch.delete(entry)
+                removed += 1
+        # The header goes last, so an interrupted purge leaves a hidden header to finish from.
+        WatchlistItem(*WatchlistItem.key(list_id)).delete()
+        return removed
+
+    def custom_page(
+        self, list_id: str, limit: int, start: Position
+    ) -> tuple[Watchlist | None, list[tuple[str, str]], Position]:
+        pk, _ = WatchlistItem.key(list_id)
+        wanted = limit + (1 if start is None else 0)  # the first page also carries the header
+        results = TableItem.lsi1.query(
+            pk,
+            scan_index_forward=False,
+            limit=wanted,
+            page_size=wanted,
+            last_evaluated_key=start,
+            consistent_read=True,
+        )
+        header: Watchlist | None = None
+        entries: list[tuple[str, str]] = []
+        for item in results:
+            if isinstance(item, WatchlistItem):
+                header = watchlist_from_item(item)
+            elif isinstance(item, WatchlistEntry):
+                entries.append((item.film_id, item.user_id))
+        return header, entries, results.last_evaluated_key
+
+    def builtin_page(
+        self, user_id: str, kind: ListType, limit: int, start: Position
+    ) -> tuple[list[tuple[str, FilmFlags]], Position]:
+        pk, _ = FilmState.key(user_id, "")
+        results = BUILTIN_COLUMNS[kind].index.query(
+            pk, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+        )
+        flagged = [(item.film_id, flags_from_state(item)) for item in results if isinstance(item, FilmState)]
+        return flagged, results.last_evaluated_key
+
+    def add_entry(self, watchlist: Watchlist, film_id: str, added_at: str) -> None:
+        entry = WatchlistEntry(*WatchlistEntry.key(watchlist.id, film_id), film_id=film_id, user_id=watchlist.user_id)
+        entry.added_at = added_at
+        entry.LSI1SK = f"{added_at}#{film_id}"
+        try:
+            with transaction() as tx:
+                tx.condition_check(
+                    WatchlistItem,
+                    *WatchlistItem.key(watchlist.id),
+                    condition=WatchlistItem.PK.exists() & WatchlistItem.deleting.does_not_exist(),
+                )
+                tx.save(entry, condition=WatchlistEntry.PK.does_not_exist())
+        except TransactWriteError as error:
+            header_reason, entry_reason = (error.cancellation_reasons or [None, None])[:2]
+            if header_reason is not None and header_reason.code == "ConditionalCheckFailed":
+                raise NotFound("Watchlist not found") from error
+            if entry_reason is not None and entry_reason.code == "ConditionalCheckFailed":
+                return  # already in the list: adding twice keeps one entry and its first date
+            raise
+
+    def remove_entry(self, list_id: str, film_id: str) -> bool:
+        try:
+            WatchlistEntry(*WatchlistEntry.key(list_id, film_id)).delete(condition=WatchlistEntry.PK.exists())
+        except DeleteError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+
+    def set_flag(self, user_id: str, kind: ListType, film: Film, at: str) -> None:
+        columns = BUILTIN_COLUMNS[kind]
+        film_id = film.id
+        pk, _ = FilmState.key(user_id, film_id)
+        state = FilmState(*FilmState.key(user_id, film_id))
+        # if_not_exists keeps the first date, so repeated or concurrent adds leave one entry.
+        state.update(
+            actions=[
+                FilmState.kind.set(FilmState),
+                FilmState.film_id.set(film_id),
+                FilmState.genre_ids.set([genre.id for genre in film.genres]),
+                FilmState.film_type.set(film.film_type),
+                columns.set_at.set(columns.set_at | at),
+                columns.index_pk.set(pk),
+                columns.index_sk.set(columns.index_sk | f"{at}#{film_id}"),
+            ]
+        )
+
+    def clear_flag(self, user_id: str, kind: ListType, film_id: str) -> bool:
+        columns = BUILTIN_COLUMNS[kind]
+        try:
+            FilmState(*FilmState.key(user_id, film_id)).update(
+                actions=[columns.set_at.remove(), columns.index_pk.remove(), columns.index_sk.remove()],
+                condition=columns.set_at.exists(),
+            )
+        except UpdateError as error:
+            if _condition_failed(error):
+                return False
+            raise
+        return True
+

@@ -1,0 +1,132 @@
+"""Recommendations by mood and genre (API.md § Recommend).
+
+1. Wanted genres = the given genres ∪ the genres of the given moods.
+2. First choice: a random film of the caller's wish list that matches the wanted genres and type
+   (any wish film when no filter is given), not recommended in the last 24 hours.
+3. Otherwise a candidate from the local catalog matching the genres and type, not recommended in
+   the last 24 hours (the catalog grows with every TMDB / Kinopoisk import of the films search).
+4. The answer is recorded as a recommendation (TTL 24 h).
+
+A film the caller marked watched or hid is never recommended.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from filmhub.domain.catalog import CatalogService
+from filmhub.domain.entities import NO_FLAGS, Film, FilmFlags, FilmType, FilmView
+from filmhub.domain.errors import NotFound
+from filmhub.domain.film_views import FilmViews
+
+RECENT_SECONDS = 24 * 3600
+NOTHING_FOUND = "No suitable film found"
+
+
+@dataclass(frozen=True)
+class WishedFilm:
+    film_id: str
+    genre_ids: frozenset[str]
+    film_type: str | None
+
+
+@dataclass(frozen=True)
+class UserHistory:
+    """What one read of the user's partition tells about them."""
+
+    wish: list[WishedFilm] = field(default_factory=list)
+    excluded: set[str] = field(default_factory=set)  # watched, hidden, or recommended in the last 24 h
+    flags: dict[str, FilmFlags] = field(default_factory=dict)  # the caller's flags, for the answer
+
+
+class RecommendationRepository(Protocol):
+    def history(self, user_id: str, recent_since: float) -> UserHistory: ...
+
+    def local_candidates(self, genre_id: str, film_type: FilmType, start: str) -> list[str]:
+        """Up to a page of film ids of one genre and type, from the film id ``start`` on (one Query)."""
+        ...
+
+    def record(self, user_id: str, film: Film, now: float) -> None:
+        """Store the recommendation (TTL 24 h), conditional on the film still existing."""
+        ...
+
+    def hide(self, user_id: str, film_id: str, now: float) -> None: ...
+
+    def unhide(self, user_id: str, film_id: str) -> None: ...
+
+
+class RecommendationService:
+    def __init__(
+        self,
+        repository: RecommendationRepository,
+        catalog: CatalogService,
+        film_views: FilmViews,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._repository = repository
+        self._catalog = catalog
+        self._film_views = film_views
+        self._rng = rng or random.Random()
+        self._clock = clock
+
+    def recommend(
+        self, user_id: str, mood_ids: Iterable[str], genre_ids: Iterable[str], movie_type: FilmType | None
+    ) -> FilmView:
+        wanted, all_genres = self._catalog.wanted_genre_ids(mood_ids, genre_ids)
+        now = self._clock()
+        history = self._repository.history(user_id, now - RECENT_SECONDS)
+        film = self._from_wish_list(history, wanted, movie_type)
+        if film is None:
+            types: list[FilmType] = [movie_type] if movie_type else ["movie", "tv"]
+            self._rng.shuffle(types)
+            film = self._discover_locally(history.excluded, sorted(wanted) or all_genres, types)
+        if film is None:
+            raise NotFound(NOTHING_FOUND)
+        self._repository.record(user_id, film, now)
+        return FilmView(film, history.flags.get(film.id, NO_FLAGS))
+
+    def hide(self, user_id: str, film_id: str) -> None:
+        if self._film_views.film(film_id) is None:
+            raise NotFound("Film not found")
+        self._repository.hide(user_id, film_id, self._clock())
+
+    def unhide(self, user_id: str, film_id: str) -> None:
+        self._repository.unhide(user_id, film_id)
+
+    def _from_wish_list(self, history: UserHistory, wanted: set[str], movie_type: FilmType | None) -> Film | None:
+        eligible = [
+            wished.film_id
+            for wished in history.wish
+            if wished.film_id not in history.excluded
+            and (not wanted or wished.genre_ids & wanted)
+            and (movie_type is None or wished.film_type == movie_type)
+        ]
+        self._rng.shuffle(eligible)
+        for film_id in eligible:
+            film = self._film_views.film(film_id)
+            if film is not None:
+                return film
+        return None
+
+    def _discover_locally(self, excluded: set[str], genres: list[str], types: list[FilmType]) -> Film | None:
+        """Two samples at most (the DynamoDB budget): a random (genre, type) from a random film id on,
+        then another genre (the same when only one is wanted) from its first film."""
+        genres = list(genres)
+        self._rng.shuffle(genres)
+        probes = [
+            (genres[0], types[0], f"{self._rng.getrandbits(128):032x}"),
+            (genres[1 % len(genres)], types[1 % len(types)], ""),
+        ]
+        for genre_id, film_type, start in probes:
+            sampled = self._repository.local_candidates(genre_id, film_type, start)
+            fresh = [film_id for film_id in sampled if film_id not in excluded]
+            if fresh:
+                film = self._film_views.film(self._rng.choice(fresh))
+                if film is not None:
+                    return film
+        return None

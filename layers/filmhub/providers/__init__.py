@@ -1,0 +1,25 @@
+"""External catalog providers (TMDB, Kinopoisk) and the LLM, built from configuration.
+
+A provider module (and httpx) is imported only when its key is configured: a function that never
+searches, or a stage without keys, pays nothing for them.
+"""
+
+from __future__ import annotations
+
+from filmhub.domain.ports import ExternalCatalog
+from filmhub.settings import Settings
+
+
+def external_catalogs(settings: Settings) -> list[ExternalCatalog]:
+    """The configured providers that have a key, in the configured order."""
+    catalogs: list[ExternalCatalog] = []
+    for name in dict.fromkeys(settings.providers):
+        if name == "tmdb" and (key := settings.secret("tmdb_api_key")):
+            from filmhub.providers.tmdb import TmdbProvider
+
+            catalogs.append(TmdbProvider(key, settings.tmdb_base_url))
+        elif name == "kinopoisk" and (key := settings.secret("kinopoisk_api_key")):
+            from filmhub.providers.kinopoisk import KinopoiskProvider
+
+            catalogs.append(KinopoiskProvider(key, settings.kinopoisk_base_url))
+    return catalogs

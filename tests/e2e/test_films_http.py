@@ -1,0 +1,110 @@
+"""Films over real HTTP through the local stack: create → poster → fetch the poster → search, as a browser does."""
+
+from __future__ import annotations
+
+import urllib.request
+import uuid
+
+import pytest
+
+from tests.support.local_stack import HttpResponse, LocalStackProcess
+from tests.support.media import TINY_PNG, TINY_WEBP, multipart_form
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+def register(stack: LocalStackProcess) -> str:
+    """A token the way clients get one: register, then log in."""
+    email = f"films-{uuid.uuid4().hex[:8]}@example.com"
+    body = {"email": email, "password": "long enough password", "username": "киноман"}
+    registered = stack.request("POST", "/api/v1/auth/register", json_body=body)
+    assert registered.status == 201, registered.body
+    login = stack.request("POST", "/api/v1/auth/login", json_body={"email": email, "password": body["password"]})
+    assert login.status == 201, login.body
+    return login.json["token"]
+
+
+def fetch(url: str) -> HttpResponse:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return HttpResponse(response.status, dict(response.headers.items()), response.read())
+
+
+def test_create_upload_poster_fetch_it_and_find_the_film(stack: LocalStackProcess) -> None:
+    token = register(stack)
+    word = f"Звездолёт{uuid.uuid4().hex[:6]}"
+    created = stack.request(
+        "POST",
+        "/api/v1/films",
+        json_body={"title": f"{word} и тайна", "description": "Экипаж ищет дорогу домой.", "release_year": 2031},
+        token=token,
+    )
+    assert created.status == 201, created.body
+    film = created.json
+
+    body, content_type = multipart_form(TINY_PNG, filename="постер.png", content_type="image/png")
+    uploaded = stack.request(
+        "PUT", f"/api/v1/films/{film['id']}/poster", body=body, headers={"Content-Type": content_type}, token=token
+    )
+    assert (uploaded.status, uploaded.body) == (204, b"")
+    poster_url = stack.request("GET", f"/api/v1/films/{film['id']}").json["poster_url"]
+    assert poster_url.endswith(".png")
+
+    poster = fetch(poster_url)
+    assert poster.status == 200
+    assert poster.body == TINY_PNG
+    assert poster.headers["Content-Type"] == "image/png"
+
+    prefix = word[: len(word) - 3].swapcase().replace("ё", "е").replace("Ё", "Е")
+    found = stack.request("GET", f"/api/v1/films/search?title={urllib.request.quote(prefix)}")
+    assert found.status == 200
+    assert [f["id"] for f in found.json] == [film["id"]]
+    assert found.json[0]["poster_url"] == poster_url
+
+
+def test_a_text_file_is_not_a_poster_and_strangers_cannot_upload(stack: LocalStackProcess) -> None:
+    token = register(stack)
+    film = stack.request("POST", "/api/v1/films", json_body={"title": "Чужой", "description": "x"}, token=token).json
+    body, content_type = multipart_form(b"plain text, renamed", filename="poster.jpg")
+    path = f"/api/v1/films/{film['id']}/poster"
+    refused = stack.request("PUT", path, body=body, headers={"Content-Type": content_type}, token=token)
+    assert refused.status == 400
+    body, content_type = multipart_form(TINY_WEBP)
+    stranger = stack.request("PUT", path, body=body, headers={"Content-Type": content_type}, token=register(stack))
+    assert stranger.json == {"status_code": 403, "detail": "Film is not owned by you"}
+
+
+def test_presigned_upload_straight_to_the_bucket(stack: LocalStackProcess) -> None:
+    token = register(stack)
+    film = stack.request("POST", "/api/v1/films", json_body={"title": "Прямо", "description": "x"}, token=token).json
+    form = stack.request(
+        "POST", f"/api/v1/films/{film['id']}/poster/upload-url", json_body={"content_type": "image/webp"}, token=token
+    )
+    assert form.status == 201
+    # The browser's part: an HTML form POST of the fields, then the file, to the bucket.
+    boundary = uuid.uuid4().hex
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in form.json["fields"].items()
+    ]
+    file_part = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.webp"\r\n'
+            "Content-Type: image/webp\r\n\r\n"
+        ).encode()
+        + TINY_WEBP
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        form.json["url"],
+        data=b"".join(parts) + file_part,
+        method="POST",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status in (200, 201, 204)
+    confirmed = stack.request(
+        "POST", f"/api/v1/films/{film['id']}/poster/confirm", json_body={"key": form.json["key"]}, token=token
+    )
+    assert confirmed.status == 204, confirmed.body
+    poster_url = stack.request("GET", f"/api/v1/films/{film['id']}").json["poster_url"]
+    assert fetch(poster_url).body == TINY_WEBP

@@ -1,0 +1,135 @@
+"""POST /recommend: wish list first, 24-hour exclusion, watched and hidden excluded, filters, budget."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+import pytest
+
+from filmhub import wiring
+from filmhub.data.recommendations import DynamoRecommendationRepository
+from filmhub.data.repositories import DynamoCatalogRepository
+from filmhub.domain.catalog import CatalogService
+from filmhub.domain.ids import genre_id, mood_id
+from filmhub.domain.recommendations import RecommendationService
+from filmhub.seed.catalog import MOOD_GENRES
+from tests.support.api import ApiClient
+from tests.support.aws import DynamoCallCounter
+from tests.support.fixtures import register_user
+
+pytestmark = pytest.mark.usefixtures("seeded_aws")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_900_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """A frozen clock and a seeded random source behind the recommend function."""
+    frozen = Clock()
+    # A catalog cache as in a warm container (the tests' default is no cache).
+    catalog = CatalogService(DynamoCatalogRepository(), wiring.film_views(), cache_seconds=60)
+    service = RecommendationService(
+        DynamoRecommendationRepository(),
+        catalog,
+        wiring.film_views(),
+        rng=random.Random(7),
+        clock=frozen,
+    )
+    monkeypatch.setattr("recommend.routes.recommendation_service", lambda: service)
+    return frozen
+
+
+@pytest.fixture
+def user(api: ApiClient) -> ApiClient:
+    _, api.token = register_user(api)
+    return api
+
+
+def recommend(api: ApiClient, **query: object) -> dict:
+    response = api.post("/recommend", query={k: v for k, v in query.items() if v is not None})
+    assert response.status == 201, response.json
+    return response.json
+
+
+def test_wish_list_comes_first_then_is_not_repeated_within_a_day(user: ApiClient, clock: Clock) -> None:
+    mix = user.get("/mix").json[0]
+    wished = [film["id"] for film in user.get(f"/mix/{mix['id']}/items").json[:2]]
+    for film_id in wished:
+        user.put("/me/watchlists/wish/items/add", json_body={"film_id": film_id})
+    first, second = recommend(user)["id"], recommend(user)["id"]
+    assert {first, second} == set(wished)
+    third = recommend(user)
+    assert third["id"] not in wished  # both were recommended in the last 24 h: the catalog answers
+    clock.now += 24 * 3600 + 1
+    assert recommend(user)["id"] in wished
+
+
+def test_moods_and_genres_filter_the_catalog(user: ApiClient, clock: Clock) -> None:
+    scary = mood_id("Страшное, пугающее")
+    wanted = {genre_id(name) for name in MOOD_GENRES["Страшное, пугающее"]} | {genre_id("вестерн")}
+    for _ in range(5):
+        film = recommend(user, moods_ids=scary, genres_ids=genre_id("вестерн"))
+        assert {genre["id"] for genre in film["genres"]} & wanted
+
+
+def test_movie_type_tv_returns_a_series(user: ApiClient, clock: Clock) -> None:
+    for _ in range(3):
+        assert recommend(user, movie_type="tv")["film_type"] == "tv"
+
+
+def test_watched_and_hidden_films_never_come_back(user: ApiClient, clock: Clock) -> None:
+    western = genre_id("вестерн")
+    seen = set()
+    for _ in range(4):
+        film = recommend(user, genres_ids=western, movie_type="movie")
+        seen.add(film["id"])
+        user.put("/me/watchlists/watched/items/add", json_body={"film_id": film["id"]})
+    clock.now += 2 * 24 * 3600
+    hidden = recommend(user, genres_ids=western, movie_type="movie")["id"]
+    assert user.post(f"/recommend/{hidden}/hide").status == 204
+    clock.now += 2 * 24 * 3600
+    for _ in range(5):
+        film_id = recommend(user, genres_ids=western, movie_type="movie")["id"]
+        assert film_id not in seen
+        assert film_id != hidden
+        clock.now += 2 * 24 * 3600
+    assert user.delete(f"/recommend/{hidden}/hide").status == 204
+
+
+def test_everything_excluded_is_404(user: ApiClient, clock: Clock) -> None:
+    # Telefilms are few: watch every one of them, then nothing is left.
+    tv_films = genre_id("телевизионный фильм")
+    for _ in range(40):
+        response = user.post("/recommend", query={"genres_ids": tv_films, "movie_type": "movie"})
+        if response.status == 404:
+            assert response.json == {"status_code": 404, "detail": "No suitable film found"}
+            return
+        user.put("/me/watchlists/watched/items/add", json_body={"film_id": response.json["id"]})
+    pytest.fail("the catalog never ran out")
+
+
+def test_bad_input(user: ApiClient, clock: Clock) -> None:
+    assert user.post("/recommend", query={"movie_type": "cartoon"}).status == 422
+    assert user.post("/recommend", query={"moods_ids": str(uuid.uuid4())}).json == {
+        "status_code": 400,
+        "detail": "Mood not found",
+    }
+    assert user.post("/recommend", query={"genres_ids": str(uuid.uuid4())}).json["detail"] == "Genre not found"
+    assert user.post("/recommend", query={"genres_ids": "nope"}).status == 422
+    assert user.post(f"/recommend/{uuid.uuid4()}/hide").status == 404
+    assert ApiClient().post("/recommend").status == 401
+
+
+def test_recommend_costs_at_most_five_dynamodb_calls(user: ApiClient, clock: Clock) -> None:
+    user.post("/recommend")  # warms the catalog cache, as in a running container
+    for query in ({}, {"moods_ids": mood_id("Романтическое"), "movie_type": "tv"}):
+        with DynamoCallCounter().counting() as counter:
+            assert user.post("/recommend", query=query).status == 201
+        assert counter.total <= 5, counter.calls
