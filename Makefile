@@ -11,7 +11,7 @@ PYPATH    := PYTHONPATH=layers:functions:.
 BOOTSTRAP_PYTHON ?= $(shell for c in python3.13 "env PYENV_VERSION=3.13.0 python3" python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: help setup run test lint format bench unit integration e2e infra clean tools layers synth deploy deploy-local destroy destroy-local seed-remote
+.PHONY: help setup run test lint format bench unit integration e2e infra clean admin tools layers synth deploy deploy-local destroy destroy-local seed-remote
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -44,6 +44,10 @@ bench: $(STAMP)  ## DynamoDB calls per request and cold import times
 
 unit integration e2e infra: $(STAMP)
 	$(PYPATH) $(PY) -m pytest tests/$@
+
+admin: $(STAMP)  ## grant the admin role on the running local stack: make admin EMAIL=someone@example.com
+	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=someone@example.com"; exit 2; }
+	$(PY) scripts/set_role.py "$(EMAIL)"
 
 clean:  ## remove the virtualenv, caches and local data
 	rm -rf $(VENV) .pytest_cache .ruff_cache .local cdk.out build

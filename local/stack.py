@@ -213,6 +213,10 @@ class LocalStack:
             if not report.skipped:
                 self._dirty.set()  # saved by the autosave thread, not before serving
             threading.Thread(target=self._autosave, name="local-autosave", daemon=True).start()
+        if self.config.data_dir:
+            # Where tools like `make admin` find the running stack's moto server.
+            self.config.data_dir.mkdir(parents=True, exist_ok=True)
+            (self.config.data_dir / "moto-endpoint").write_text(self.moto_url)
         self.log(f"API      {self.api_url}  (ready in {time.perf_counter() - started:.1f} s)")
         self.log(f"Swagger  http://{self.config.host}:{self._server.server_address[1]}/api/schema/swagger")
         self.log(f"Data     {self.config.data_dir or 'in memory only'} (moto at {self.moto_url})")
@@ -248,3 +252,5 @@ class LocalStack:
             self.log(f"saved {saved} items to {self.config.data_dir}")
         if self._moto is not None:
             self._moto.stop()
+        if self.config.data_dir:
+            (self.config.data_dir / "moto-endpoint").unlink(missing_ok=True)

@@ -61,7 +61,7 @@ def delete_watchlist(list_id: ListRef) -> Response[None]:
 @router.get(
     "/me/watchlists/<list_id>/items",
     summary="Films of a list, newest added first",
-    description="When more films remain, the response carries `X-Next-Cursor` and a `Link: rel=\"next\"` header.",
+    description='When more films remain, the response carries `X-Next-Cursor` and a `Link: rel="next"` header.',
     tags=TAGS,
     security=BEARER,
     responses=error_responses(400, 401, 403, 404, 422),

@@ -31,7 +31,7 @@ class Settings(BaseModel):
     s3_endpoint_url: str | None = None
 
     jwt_secret: SecretStr | None = None
-    jwt_secret_arn: str | None = None
+    jwt_secret_secret_arn: str | None = None
     jwt_ttl_seconds: Annotated[int, Field(ge=60, le=90 * 24 * 3600)] = 7 * 24 * 3600
 
     cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
@@ -53,7 +53,7 @@ class Settings(BaseModel):
     telegram_bot_token: SecretStr | None = None
     telegram_bot_token_secret_arn: str | None = None
     telegram_webhook_secret: SecretStr | None = None
-    telegram_webhook_secret_arn: str | None = None
+    telegram_webhook_secret_secret_arn: str | None = None
     telegram_bot_username: str = "filmhub_bot"
 
     @field_validator("cors_origins", "providers", mode="before")

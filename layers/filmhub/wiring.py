@@ -18,6 +18,7 @@ from filmhub.settings import get_settings
 if TYPE_CHECKING:
     from filmhub.domain.film_search import FilmSearch
     from filmhub.domain.films import FilmService
+    from filmhub.domain.mix_curation import MixCuration
     from filmhub.domain.ports import PosterStorage, TitleSuggester
     from filmhub.domain.recommendations import RecommendationService
     from filmhub.domain.watchlists import WatchlistService
@@ -67,6 +68,7 @@ def reset() -> None:
         title_suggester,
         film_search,
         recommendation_service,
+        mix_curation,
     ):
         factory.cache_clear()
 
@@ -136,3 +138,12 @@ def recommendation_service() -> RecommendationService:
     from filmhub.domain.recommendations import RecommendationService
 
     return RecommendationService(DynamoRecommendationRepository(), catalog_service(), film_views())
+
+
+@cache
+def mix_curation() -> MixCuration:
+    from filmhub.data.mixes import DynamoMixRepository
+    from filmhub.domain.mix_curation import MixCuration
+    from filmhub.domain.palette import PaletteGradients
+
+    return MixCuration(DynamoMixRepository(), catalog_service(), PaletteGradients())

@@ -259,7 +259,11 @@ def test_a_page_costs_at_most_three_dynamodb_calls(user: ApiClient, size: int) -
         user.put(f"/me/watchlists/{watchlist['id']}/items/add", json_body={"film_id": film.id})
         user.put("/me/watchlists/wish/items/add", json_body={"film_id": film.id})
     wish_id = user.get("/me/watchlists/wish").json["id"]
-    for path in (f"/me/watchlists/{watchlist['id']}/items", "/me/watchlists/wish/items", f"/me/watchlists/{wish_id}/items"):
+    for path in (
+        f"/me/watchlists/{watchlist['id']}/items",
+        "/me/watchlists/wish/items",
+        f"/me/watchlists/{wish_id}/items",
+    ):
         with DynamoCallCounter().counting() as counter:
             page = user.get(path)
         assert len(page.json) == size

@@ -247,3 +247,13 @@ def test_limit_is_respected_and_ids_read_in_one_batch() -> None:
     assert len(found) == 50
     assert [year for _, year in found] == sorted((year for _, year in found), reverse=True)  # equal matches: newest
     assert catalog.reads == 3
+
+
+def test_many_candidates_and_provider_results_still_read_films_in_one_batch() -> None:
+    answers = {f"Кандидат {n}": [tmdb(f"Кандидат {n} часть {k}", 2000 + k, n * 100 + k) for k in range(60)]
+               for n in range(5)}  # fmt: skip
+    catalog = Catalog(*(film(f"Кандидат {n} местный {k}", 1990) for n in range(5) for k in range(40)))
+    suggester = Suggester([TitleCandidate(title, None, 0.5) for title in answers])
+    search = search_over(catalog, [Provider("tmdb", answers)], suggester=suggester)
+    assert len(titles(search, "кандидат", "много похожих фильмов", limit=50)) == 50
+    assert catalog.reads == 3  # postings, films (the fake refuses more than 100 keys), flags

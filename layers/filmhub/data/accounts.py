@@ -214,7 +214,7 @@ def _list_header(user_id: str, builtin: BuiltinList, created_at: str) -> Watchli
 
 def _user(item: UserItem) -> User:
     telegram_id = int(item.telegram_id) if item.telegram_id is not None else None
-    return User(id=item.id, username=item.username, email=item.email, telegram_id=telegram_id)
+    return User(id=item.id, username=item.username, email=item.email, telegram_id=telegram_id, role=item.role)
 
 
 def _auth_key(key: str, item: AuthKeyItem) -> AuthKey:

@@ -304,6 +304,8 @@ class MixItem(TableItem, discriminator="mix"):
     color2 = UnicodeAttribute()
     color3 = UnicodeAttribute()
     position = NumberAttribute(default=0)
+    #: Set when an admin deletes the mix; the header goes once every entry is gone.
+    deleting = BooleanAttribute(null=True)
 
     @staticmethod
     def key(mix_id: str) -> tuple[str, str]:

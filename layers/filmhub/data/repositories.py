@@ -71,9 +71,10 @@ class DynamoCatalogRepository:
 
     def mix(self, mix_id: str) -> Mix | None:
         try:
-            return mix_from_item(MixItem.get(*MixItem.key(mix_id)))
+            item = MixItem.get(*MixItem.key(mix_id), consistent_read=True)
         except MixItem.DoesNotExist:
             return None
+        return None if item.deleting else mix_from_item(item)
 
     def mix_with_film_ids(self, mix_id: str) -> tuple[Mix, list[str]] | None:
         pk, _ = MixItem.key(mix_id)
@@ -85,7 +86,7 @@ class DynamoCatalogRepository:
                 header = item
             elif isinstance(item, MixEntry):
                 film_ids.append(item.film_id)
-        if header is None:
+        if header is None or header.deleting:
             return None
         return mix_from_item(header), film_ids
 

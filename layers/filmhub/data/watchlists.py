@@ -112,7 +112,11 @@ class DynamoWatchlistRepository:
     def mark_deleting(self, watchlist: Watchlist) -> None:
         try:
             WatchlistItem(*WatchlistItem.key(watchlist.id)).update(
-                actions=[WatchlistItem.deleting.set(True), WatchlistItem.GSI1PK.remove(), WatchlistItem.GSI1SK.remove()],
+                actions=[
+                    WatchlistItem.deleting.set(True),
+                    WatchlistItem.GSI1PK.remove(),
+                    WatchlistItem.GSI1SK.remove(),
+                ],
                 condition=WatchlistItem.PK.exists() & (WatchlistItem.user_id == watchlist.user_id),
             )
         except UpdateError as error:
@@ -223,4 +227,3 @@ class DynamoWatchlistRepository:
                 return False
             raise
         return True
-

@@ -17,7 +17,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from filmhub.domain.entities import AuthKey, AuthKeyState, Gradient, ListType, User
-from filmhub.domain.errors import Conflict, InvalidInput, TooManyRequests, Unauthorized
+from filmhub.domain.errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from filmhub.domain.ids import new_id
 from filmhub.domain.ports import AccountRepository, NewAccount, PasswordHashing, Signup, SignupOutcome
 
@@ -37,6 +37,7 @@ EMAIL_TAKEN = "User with this email already exists"
 INVALID_LOGIN = "Invalid login data"
 INVALID_TELEGRAM_LOGIN = "Invalid or inactive authentication token"
 TOO_MANY_FAILED_LOGINS = "Too many failed logins, try again later"
+ADMINS_ONLY = "Admins only"
 USER_GONE = "User no longer exists"
 
 #: One "@", no whitespace, a domain of at least two non-empty labels.  Deliverability is the
@@ -192,6 +193,13 @@ class AccountService:
         if account is None:
             raise Unauthorized(USER_GONE)
         return account.user
+
+    def require_admin(self, user_id: str) -> User:
+        """The caller, if an admin now: the role is read on every request, so a demotion bites at once."""
+        user = self.current_user(user_id)
+        if user.role != "admin":
+            raise Forbidden(ADMINS_ONLY)
+        return user
 
     # --- Telegram login keys --------------------------------------------------------------
 

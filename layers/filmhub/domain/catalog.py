@@ -74,6 +74,10 @@ class CatalogService:
     def mixes(self) -> list[Mix]:
         return self._mixes.get()
 
+    def forget_mixes(self) -> None:
+        """After an edit: this container answers from the table again (others within the cache time)."""
+        self._mixes.invalidate()
+
     def mix(self, mix_id: str) -> Mix:
         mix = self._repository.mix(mix_id)
         if mix is None:

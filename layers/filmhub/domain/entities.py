@@ -8,6 +8,7 @@ from typing import Literal
 
 FilmType = Literal["movie", "tv"]
 ListType = Literal["liked", "wish", "watched", "custom"]
+Role = Literal["user", "admin"]
 BUILTIN_LIST_TYPES: tuple[ListType, ...] = ("liked", "wish", "watched")
 
 
@@ -82,6 +83,7 @@ class User:
     username: str
     email: str | None = None
     telegram_id: int | None = None
+    role: Role = "user"
 
 
 class AuthKeyState(StrEnum):

@@ -209,9 +209,10 @@ class FilmSearch:
             local_future = pool.submit(self._local.search, titles, MAX_BATCH_KEYS)
             external = self._external_hits(titles, limit)
         local = [hits or [] for hits in local_future.result()]
-        external = [_year_first(hits[:limit], lookup.year) for hits, lookup in zip(external, lookups, strict=True)]
-
-        # One read for every candidate: provider films (to know which are new) and the best local ones.
+        # One read for every candidate: provider films (to know which are new) and the best local ones,
+        # at most half of the batch for the providers' films.
+        share = min(limit, MAX_BATCH_KEYS // (2 * len(lookups)))
+        external = [_year_first(hits[:share], lookup.year) for hits, lookup in zip(external, lookups, strict=True)]
         external_ids = list(dict.fromkeys(hit.film_id for hit in chain.from_iterable(external)))
         room = max(MAX_BATCH_KEYS - len(external_ids), 0) // len(lookups)
         local_ids = [hit.film_id for hits in local for hit in hits[:room]]
@@ -264,7 +265,10 @@ class FilmSearch:
     def _import(self, external: ExternalFilm) -> Film:
         provider = self._by_name.get(external.provider)
         if not external.complete and provider is not None:
-            external = provider.complete(external)
+            try:
+                external = provider.complete(external)
+            except Exception:  # details are a nicety: import what the search gave
+                log.warning("details of %s unavailable", external.title, exc_info=True)
         film = film_from_external(external)
         if self._store.create(film, self._clock(), external_ref(external)):
             return film

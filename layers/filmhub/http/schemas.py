@@ -169,10 +169,11 @@ class UserOut(BaseModel):
     username: str
     email: str | None
     telegram_id: int | None
+    role: Literal["user", "admin"] = Field(description="`admin` may curate mixes")
 
     @classmethod
     def of(cls, user: User) -> UserOut:
-        return cls(id=user.id, username=user.username, email=user.email, telegram_id=user.telegram_id)
+        return cls(id=user.id, username=user.username, email=user.email, telegram_id=user.telegram_id, role=user.role)
 
 
 class LoginResponseOut(UserOut):
@@ -261,3 +262,19 @@ class PosterUploadOut(BaseModel):
 
 class PosterConfirmIn(BaseModel):
     key: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+# --- mix curation -------------------------------------------------------------------------
+
+Colour = Annotated[str, StringConstraints(pattern=COLOR_PATTERN)]
+
+
+class MixIn(BaseModel):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+    color1: Colour | None = None
+    color2: Colour | None = None
+    color3: Colour | None = None
+
+
+class MixOrderIn(BaseModel):
+    film_ids: Annotated[list[UUID], Field(max_length=1000)]

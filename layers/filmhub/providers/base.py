@@ -125,6 +125,8 @@ class JsonApi:
             except httpx.TransportError as error:  # timeouts included: worth one more try
                 problem = repr(error)
                 continue
+            except httpx.HTTPError as error:  # redirect loops, undecodable bodies: not worth a retry
+                raise ProviderError(f"{self.name}: {error!r}") from error
             if response.status_code >= 500:
                 problem = f"HTTP {response.status_code}"
                 continue

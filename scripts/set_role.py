@@ -1,0 +1,70 @@
+"""Grant or revoke the admin role — the only way to change a role (no HTTP route can).
+
+Idempotent. Against the running local stack (``make admin EMAIL=…``) it finds the moto endpoint in
+the data folder; against a deployed stage pass ``--table`` with AWS credentials in the environment:
+
+    python scripts/set_role.py someone@example.com --table FilmHub-prod-Table… --region eu-central-1
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import boto3
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "layers"))
+
+from filmhub.domain.accounts import normalize_email  # noqa: E402
+
+DEFAULT_DATA_DIR = ROOT / ".local" / "data"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("email")
+    parser.add_argument("--role", choices=["admin", "user"], default="admin")
+    parser.add_argument("--table", help="a deployed table; default: the running local stack")
+    parser.add_argument("--region", default="eu-central-1")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="the local stack's data folder")
+    args = parser.parse_args()
+
+    if args.table:
+        table, client = args.table, boto3.client("dynamodb", region_name=args.region)
+    else:
+        endpoint_file = args.data_dir / "moto-endpoint"
+        if not endpoint_file.exists():
+            print("the local stack is not running: start it with `make run` first", file=sys.stderr)
+            return 2
+        table = "filmhub-local"
+        client = boto3.client(
+            "dynamodb",
+            region_name=args.region,
+            endpoint_url=endpoint_file.read_text().strip(),
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+    email = normalize_email(args.email)
+    claim = client.get_item(
+        TableName=table, Key={"PK": {"S": f"EMAIL#{email}"}, "SK": {"S": "EMAIL"}}, ConsistentRead=True
+    )
+    if "Item" not in claim:
+        print(f"no user with email {email}", file=sys.stderr)
+        return 1
+    user_id = claim["Item"]["user_id"]["S"]
+    client.update_item(
+        TableName=table,
+        Key={"PK": {"S": f"USER#{user_id}"}, "SK": {"S": "PROFILE"}},
+        UpdateExpression="SET #role = :role",
+        ConditionExpression="attribute_exists(PK)",
+        ExpressionAttributeNames={"#role": "role"},
+        ExpressionAttributeValues={":role": {"S": args.role}},
+    )
+    print(f"{email} ({user_id}) is now {args.role}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
