@@ -50,8 +50,13 @@ def rename_watchlist(list_id: ListRef, body: Annotated[WatchlistIn, Body()]) -> 
     return WatchlistOut.of(watchlist_service().rename(caller.user_id, list_id, body.title))
 
 
-@router.delete("/me/watchlists/<list_id>", summary="Delete a custom list and its items", tags=TAGS,
-               security=BEARER, responses={204: {"description": "Deleted"}, **error_responses(400, 401, 403, 404, 409)})  # fmt: skip
+@router.delete(
+    "/me/watchlists/<list_id>",
+    summary="Delete a custom list and its items",
+    tags=TAGS,
+    security=BEARER,
+    responses={204: {"description": "Deleted"}, **error_responses(400, 401, 403, 404, 409)},
+)
 def delete_watchlist(list_id: ListRef) -> Response[None]:
     caller = required_caller(router)
     watchlist_service().delete(caller.user_id, list_id)
@@ -81,16 +86,26 @@ def list_watchlist_films(
     return Response(200, content_types.APPLICATION_JSON, films_out(page.films), headers=headers)
 
 
-@router.put("/me/watchlists/<list_id>/items/add", summary="Add a film (adding twice keeps one entry)", tags=TAGS,
-            security=BEARER, responses={204: {"description": "Added"}, **error_responses(400, 401, 403, 404, 422)})  # fmt: skip
+@router.put(
+    "/me/watchlists/<list_id>/items/add",
+    summary="Add a film (adding twice keeps one entry)",
+    tags=TAGS,
+    security=BEARER,
+    responses={204: {"description": "Added"}, **error_responses(400, 401, 403, 404, 422)},
+)
 def add_watchlist_film(list_id: ListRef, body: Annotated[WatchlistItemIn, Body()]) -> Response[None]:
     caller = required_caller(router)
     watchlist_service().add(caller.user_id, list_id, str(body.film_id))
     return Response(204)
 
 
-@router.delete("/me/watchlists/<list_id>/items/<film_id>", summary="Remove a film from a list", tags=TAGS,
-               security=BEARER, responses={204: {"description": "Removed"}, **error_responses(400, 401, 403, 404)})  # fmt: skip
+@router.delete(
+    "/me/watchlists/<list_id>/items/<film_id>",
+    summary="Remove a film from a list",
+    tags=TAGS,
+    security=BEARER,
+    responses={204: {"description": "Removed"}, **error_responses(400, 401, 403, 404)},
+)
 def remove_watchlist_film(list_id: ListRef, film_id: UUID) -> Response[None]:
     caller = required_caller(router)
     watchlist_service().remove(caller.user_id, list_id, str(film_id))

@@ -50,7 +50,8 @@ def test_lists_flags_and_isolation(stack: LocalStackProcess) -> None:
     assert not flags[first]["is_wish"]
     custom_items = stack.request("GET", f"/api/v1/me/watchlists/{lists[0]['id']}/items", token=token).json
     assert [f["id"] for f in custom_items] == [third, first]
-    assert custom_items[1]["is_liked"] and custom_items[0]["is_watched"]
+    assert custom_items[1]["is_liked"]
+    assert custom_items[0]["is_watched"]
     if stack.request("GET", f"/api/v1/films/{first}", token=token).status == 200:  # once the films function exists
         assert stack.request("GET", f"/api/v1/films/{first}", token=token).json["is_liked"] is True
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hmac
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from aiogram.methods import AnswerCallbackQuery, SendMessage
+from aiogram.types import Chat, Message
 
 import bot.webhook
 from bot import texts
+from bot.keyboards import moods_keyboard
 from bot.services import Services
+from filmhub.domain.entities import Mood
 from filmhub.settings import get_settings
 from tests.support.api import ApiClient
 from tests.support.telegram import IVAN, RecordingSession, TelegramChat, message_update, telegram_bot
@@ -165,14 +170,22 @@ def test_a_failing_handler_still_answers_200_with_an_apology_and_is_not_retried(
 def test_a_failing_button_answers_the_press_with_an_apology(
     monkeypatch: pytest.MonkeyPatch, state: MemoryState
 ) -> None:
-    def broken_catalog() -> Any:
-        raise RuntimeError("catalog is down")
+    def broken_recommender() -> Any:
+        raise RuntimeError("recommendations are down")
 
-    with telegram_bot(monkeypatch, Services(state=lambda: state, catalog=broken_catalog)) as session:
-        TelegramChat(ApiClient(), session).send("/recommend")
-    [answer] = session.of(SendMessage)
-    assert answer.text == texts.SORRY
-    assert session.of(AnswerCallbackQuery) == []
+    services = Services(state=lambda: state, accounts=lambda: _Accounts(), recommendations=broken_recommender)
+    moods = Message(
+        message_id=1,
+        date=datetime.now(UTC),
+        chat=Chat(id=IVAN["id"], type="private"),
+        text=texts.ASK_MOOD,
+        reply_markup=moods_keyboard([Mood(id=str(uuid.uuid4()), name="Весёлое, позитивное")]),
+    )
+    with telegram_bot(monkeypatch, services) as session:
+        TelegramChat(ApiClient(), session).press("Весёлое, позитивное", moods)
+    [answer] = session.of(AnswerCallbackQuery)
+    assert (answer.text, answer.show_alert) == (texts.SORRY, True)
+    assert session.of(SendMessage) == []
 
 
 def test_group_chats_are_ignored(chat: TelegramChat, state: MemoryState) -> None:

@@ -15,7 +15,6 @@ from filmhub.domain.ports import (
     ExternalFilm,
     ExternalRef,
     Postings,
-    StoredFilm,
     TitleCandidate,
 )
 from filmhub.domain.text import index_tokens, keywords, query_tokens
@@ -73,9 +72,6 @@ class Catalog:
             return False
         self.films[new.id] = new
         return True
-
-    def get_with_flags(self, film_id: str, user_id: str) -> tuple[StoredFilm | None, FilmFlags]:
-        raise NotImplementedError
 
 
 @dataclass
