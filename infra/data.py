@@ -14,6 +14,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from filmhub.data import table as table_definition
+from filmhub.settings import UNSET_SECRET_PREFIX
 from infra.config import ROOT, StageConfig
 from infra.function_settings import TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS
 from infra.functions import JUNK_PATTERNS, SharedLayers, pascal, python_function
@@ -45,7 +46,7 @@ SECRETS: dict[str, SecretDefinition] = {
     "llm_api_key": SecretDefinition("API key of the OpenAI-compatible LLM endpoint"),
 }
 #: A value that no provider accepts: until the operator sets a real one, calls fail and the code falls back.
-PLACEHOLDER = "PLACEHOLDER-set-with-aws-secretsmanager-put-secret-value"
+PLACEHOLDER = f"{UNSET_SECRET_PREFIX}-set-with-aws-secretsmanager-put-secret-value"
 
 
 def seed_data_hash(seed_package: Path = ROOT / "layers" / "filmhub" / "seed") -> str:

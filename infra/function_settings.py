@@ -103,9 +103,10 @@ FUNCTION_SETTINGS: dict[str, FunctionSettings] = {
     "mixes": FunctionSettings(
         memory_mb=512,
         timeout_seconds=10,
-        table=TableAccess.READ,
+        # Reads are public; the admin-only curation routes (create, fill, order, delete) write.
+        table=TableAccess.READ_WRITE,
         secrets=("jwt_secret",),
-        rationale="mix items: Query + BatchGetItem, optional token for the list flags",
+        rationale="mix items: Query + BatchGetItem, optional token for the list flags; admin curation writes",
     ),
     "health": FunctionSettings(
         memory_mb=512,
@@ -154,7 +155,9 @@ FUNCTION_SETTINGS: dict[str, FunctionSettings] = {
         memory_mb=1024,
         timeout_seconds=25,
         table=TableAccess.READ_WRITE,
-        secrets=("telegram_bot_token", "telegram_webhook_secret", "jwt_secret"),
+        # Its own two secrets, the JWT key (cursors, login keys), and the provider keys: the bot searches and
+        # recommends through the same services as the API (without them it falls back to the local catalog).
+        secrets=("telegram_bot_token", "telegram_webhook_secret", "jwt_secret", *PROVIDER_SECRETS),
         extra_layers=("bot",),
         rationale="aiogram+aiohttp import is the heaviest cold start; low traffic makes the size cheap",
     ),

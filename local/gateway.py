@@ -164,11 +164,23 @@ def build_event(
 
 
 class FunctionRegistry:
-    """Imports each function's handler on first use, like a Lambda cold start."""
+    """Imports each function's handler on first use, like a Lambda cold start.
+
+    One "container" per function: like Lambda, it runs one request at a time (Powertools keeps
+    the current request on the app object, so two threads in one app would mix their answers).
+    """
 
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
         self._lock = threading.Lock()
+        self._busy: dict[str, threading.Lock] = {}
+
+    def invoke(self, function: str, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        handler = self.handler(function)
+        with self._lock:
+            busy = self._busy.setdefault(function, threading.Lock())
+        with busy:
+            return handler(event, context)
 
     def handler(self, function: str) -> Handler:
         with self._lock:
@@ -227,7 +239,7 @@ class LocalGateway:
         route, path_parameters = matched
         event = build_event(method, path, split.query, headers, body, route, path_parameters, source_ip)
         context = LambdaContextStub(function_name=f"filmhub-{route.function}", aws_request_id=str(uuid.uuid4()))
-        result = self.functions.handler(route.function)(event, context)
+        result = self.functions.invoke(route.function, event, context)
         return self._response(result, cors)
 
     @staticmethod

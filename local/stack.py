@@ -191,6 +191,20 @@ class LocalStack:
         s3.create_bucket(
             Bucket=self.config.bucket, CreateBucketConfiguration={"LocationConstraint": self.config.region}
         )
+        # Posters are public, as CloudFront serves them on AWS: a browser can open the moto S3 URL.
+        public_posters = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "PublicPosters",
+                    "Effect": "Allow",
+                    "Principal": "*",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{self.config.bucket}/posters/*",
+                }
+            ],
+        }
+        s3.put_bucket_policy(Bucket=self.config.bucket, Policy=json.dumps(public_posters))
         restored = (
             self.snapshot.restore(dynamodb, s3, self.config.table_name, self.config.bucket) if self.snapshot else 0
         )

@@ -229,6 +229,47 @@ FILM_CASES = [
     BenchCase("GET /films/search?description (keywords)", _film_search("description")),
 ]
 
+
+def _recommend(size: int) -> Request:
+    """A user whose wish list holds ``size`` films, all recommended already: the catalog must answer."""
+    api, _, film_ids = _user_with_lists(size)
+    for _ in film_ids:
+        api.post("/recommend")
+    api.post("/recommend")  # the catalog cache is warm in a running container; this fills it
+    return lambda _bench_api: api.post("/recommend", query={"moods_ids": _a_mood(api)})
+
+
+def _admin_case(method: str, path: str, body: dict[str, Any] | None = None, **options: Any) -> BenchCase:
+    """A mix-curation request by an admin, on a mix of ``size`` films."""
+
+    def setup(size: int) -> Request:
+        from filmhub.data.models import UserItem
+
+        api = ApiClient()
+        user_id, api.token = register_user(api)
+        UserItem(*UserItem.key(user_id)).update(actions=[UserItem.role.set("admin")])
+        films = make_films(size + 1)
+        mix_id = make_mix([film.id for film in films[:size]])
+        order = [film.id for film in reversed(films[:size])]
+        values = {"mix_id": mix_id, "film_id": films[-1].id, "first_film": films[0].id}
+        json_body = {"film_ids": order} if body == {"film_ids": "order"} else body
+        if json_body and "film_id" in json_body:
+            json_body = {"film_id": values["film_id"]}
+        return lambda _bench_api: api.request(method, path.format(**values), json_body=json_body)
+
+    return BenchCase(f"{method} {path}", setup, **options)
+
+
+OTHER_CASES = [
+    BenchCase("GET /health", _fixed(lambda api: api.get("/health")), budget=1, sized=False),
+    # With a warm catalog cache, as in a running container: history, two samples, the film, the record.
+    BenchCase("POST /recommend", _recommend, budget=5),
+    _admin_case("POST", "/mix", {"title": "Новый микс"}, sized=False),
+    _admin_case("PUT", "/mix/{mix_id}/items/add", {"film_id": "x"}),
+    _admin_case("DELETE", "/mix/{mix_id}/items/{first_film}"),
+    _admin_case("PUT", "/mix/{mix_id}/items/order", {"film_ids": "order"}, budget=3 + 100 // 99),
+]
+
 CASES: list[BenchCase] = [
     BenchCase("GET /genres", _fixed(lambda api: api.get("/genres")), sized=False),
     BenchCase(
@@ -241,6 +282,7 @@ CASES: list[BenchCase] = [
     *WATCHLIST_CASES,
     *AUTH_CASES,
     *FILM_CASES,
+    *OTHER_CASES,
 ]
 
 

@@ -22,6 +22,7 @@ from filmhub.http.schemas import (
     PosterUploadOut,
     error_responses,
     films_out,
+    route_responses,
 )
 from filmhub.wiring import film_search, film_service
 
@@ -53,7 +54,7 @@ def _draft(body: FilmIn) -> FilmDraft:
     summary="Create a film owned by the caller",
     tags=["films"],
     security=BEARER,
-    responses=error_responses(400, 401, 422),
+    responses=route_responses(201, 400, 401, 422),
 )
 def create_film(body: FilmIn) -> FilmOut:
     caller = required_caller(router)
@@ -67,7 +68,7 @@ def create_film(body: FilmIn) -> FilmOut:
     "for candidate titles and looks them up, falling back to keyword search over titles and descriptions.",
     tags=["films"],
     security=BEARER,
-    responses=error_responses(401, 422),
+    responses=route_responses(200, 401, 422),
 )
 def search_films(
     title: Annotated[str | None, Query(max_length=512)] = None,
@@ -84,7 +85,7 @@ def search_films(
     summary="One film; flags for the caller when a token is sent",
     tags=["films"],
     security=BEARER,
-    responses=error_responses(400, 401, 404),
+    responses=route_responses(200, 400, 401, 404),
 )
 def get_film(film_id: UUID) -> FilmOut:
     caller = optional_caller(router)
@@ -96,7 +97,7 @@ def get_film(film_id: UUID) -> FilmOut:
     summary="Edit a film (its owner only)",
     tags=["films"],
     security=BEARER,
-    responses=error_responses(400, 401, 403, 404, 409, 422),
+    responses=route_responses(200, 400, 401, 403, 404, 409, 422),
 )
 def update_film(film_id: UUID, body: FilmIn) -> FilmOut:
     caller = required_caller(router)
@@ -147,7 +148,7 @@ def delete_poster(film_id: UUID) -> Response[None]:
     description="POST the returned fields and the file to `url`, then confirm with `/poster/confirm`.",
     tags=["films"],
     security=BEARER,
-    responses=error_responses(400, 401, 403, 404, 422, 503),
+    responses=route_responses(200, 400, 401, 403, 404, 422, 503),
 )
 def poster_upload_url(film_id: UUID, body: PosterUploadIn) -> PosterUploadOut:
     caller = required_caller(router)

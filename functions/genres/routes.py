@@ -8,7 +8,7 @@ from uuid import UUID
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.http.schemas import GenreOut, error_responses
+from filmhub.http.schemas import GenreOut, route_responses
 from filmhub.wiring import catalog_service
 
 router = APIGatewayHttpRouter()
@@ -18,7 +18,7 @@ router = APIGatewayHttpRouter()
     "/genres",
     summary="All genres, or those linked to any of the given moods",
     tags=["catalog"],
-    responses=error_responses(400, 422),
+    responses=route_responses(200, 400, 422),
 )
 def list_genres(
     moods_ids: Annotated[list[UUID] | None, Query(description="Repeat the name or separate ids by commas")] = None,
@@ -27,6 +27,6 @@ def list_genres(
     return [GenreOut.of(genre) for genre in genres]
 
 
-@router.get("/genres/<genre_id>", summary="One genre", tags=["catalog"], responses=error_responses(400, 404))
+@router.get("/genres/<genre_id>", summary="One genre", tags=["catalog"], responses=route_responses(200, 400, 404))
 def get_genre(genre_id: UUID) -> GenreOut:
     return GenreOut.of(catalog_service().genre(str(genre_id)))

@@ -13,7 +13,15 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from filmhub.domain.watchlists import DEFAULT_PAGE, MAX_PAGE
 from filmhub.http.app import API_PREFIX
 from filmhub.http.auth import BEARER, required_caller
-from filmhub.http.schemas import FilmOut, WatchlistIn, WatchlistItemIn, WatchlistOut, error_responses, films_out
+from filmhub.http.schemas import (
+    FilmOut,
+    WatchlistIn,
+    WatchlistItemIn,
+    WatchlistOut,
+    error_responses,
+    films_out,
+    route_responses,
+)
 from filmhub.wiring import watchlist_service
 
 router = APIGatewayHttpRouter()
@@ -23,28 +31,28 @@ TAGS = ["watchlists"]
 
 
 @router.get("/me/watchlists", summary="The caller's custom lists", tags=TAGS, security=BEARER,
-            responses=error_responses(401))  # fmt: skip
+            responses=route_responses(200, 401))  # fmt: skip
 def list_watchlists() -> list[WatchlistOut]:
     caller = required_caller(router)
     return [WatchlistOut.of(item) for item in watchlist_service().custom_lists(caller.user_id)]
 
 
 @router.post("/me/watchlists", summary="Create a custom list", tags=TAGS, security=BEARER,
-             responses=error_responses(401, 422))  # fmt: skip
+             responses=route_responses(201, 401, 422))  # fmt: skip
 def create_watchlist(body: Annotated[WatchlistIn, Body()]) -> tuple[WatchlistOut, int]:
     caller = required_caller(router)
     return WatchlistOut.of(watchlist_service().create(caller.user_id, body.title)), 201
 
 
 @router.get("/me/watchlists/<list_id>", summary="One list, by id or kind", tags=TAGS, security=BEARER,
-            responses=error_responses(400, 401, 403, 404))  # fmt: skip
+            responses=route_responses(200, 400, 401, 403, 404))  # fmt: skip
 def get_watchlist(list_id: ListRef) -> WatchlistOut:
     caller = required_caller(router)
     return WatchlistOut.of(watchlist_service().get(caller.user_id, list_id))
 
 
 @router.patch("/me/watchlists/<list_id>", summary="Rename a custom list", tags=TAGS, security=BEARER,
-              responses=error_responses(400, 401, 403, 404, 409, 422))  # fmt: skip
+              responses=route_responses(200, 400, 401, 403, 404, 409, 422))  # fmt: skip
 def rename_watchlist(list_id: ListRef, body: Annotated[WatchlistIn, Body()]) -> WatchlistOut:
     caller = required_caller(router)
     return WatchlistOut.of(watchlist_service().rename(caller.user_id, list_id, body.title))
@@ -69,7 +77,7 @@ def delete_watchlist(list_id: ListRef) -> Response[None]:
     description='When more films remain, the response carries `X-Next-Cursor` and a `Link: rel="next"` header.',
     tags=TAGS,
     security=BEARER,
-    responses=error_responses(400, 401, 403, 404, 422),
+    responses=route_responses(200, 400, 401, 403, 404, 422),
 )
 def list_watchlist_films(
     list_id: ListRef,

@@ -11,7 +11,15 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.domain.entities import Gradient
 from filmhub.http.auth import BEARER, optional_caller, required_caller
-from filmhub.http.schemas import FilmOut, MixIn, MixOrderIn, MixOut, WatchlistItemIn, error_responses, films_out
+from filmhub.http.schemas import (
+    FilmOut,
+    MixIn,
+    MixOrderIn,
+    MixOut,
+    WatchlistItemIn,
+    films_out,
+    route_responses,
+)
 from filmhub.wiring import account_service, catalog_service, mix_curation
 
 router = APIGatewayHttpRouter()
@@ -22,7 +30,7 @@ def list_mixes() -> list[MixOut]:
     return [MixOut.of(mix) for mix in catalog_service().mixes()]
 
 
-@router.get("/mix/<mix_id>", summary="One mix", tags=["mixes"], responses=error_responses(400, 404))
+@router.get("/mix/<mix_id>", summary="One mix", tags=["mixes"], responses=route_responses(200, 400, 404))
 def get_mix(mix_id: UUID) -> MixOut:
     return MixOut.of(catalog_service().mix(str(mix_id)))
 
@@ -32,7 +40,7 @@ def get_mix(mix_id: UUID) -> MixOut:
     summary="Films of a mix in display order; flags for the caller when a token is sent",
     tags=["mixes"],
     security=BEARER,
-    responses=error_responses(400, 401, 404),
+    responses=route_responses(200, 400, 401, 404),
 )
 def list_mix_films(mix_id: UUID) -> list[FilmOut]:
     caller = optional_caller(router)
@@ -42,7 +50,7 @@ def list_mix_films(mix_id: UUID) -> list[FilmOut]:
 
 # --- curation: admins only ------------------------------------------------------------------
 
-ADMIN_ERRORS = error_responses(400, 401, 403, 404, 422)
+ADMIN_ERRORS = (400, 401, 403, 404, 422)
 
 
 def require_admin() -> None:
@@ -54,44 +62,76 @@ def gradient_of(body: MixIn) -> Gradient | None:
     return Gradient(*colours) if all(colours) else None  # type: ignore[arg-type]
 
 
-@router.post("/mix", summary="Create a mix (admins)", tags=["mixes"], security=BEARER, responses=ADMIN_ERRORS)
+@router.post(
+    "/mix",
+    summary="Create a mix (admins)",
+    tags=["mixes"],
+    security=BEARER,
+    responses=route_responses(201, *ADMIN_ERRORS),
+)
 def create_mix(body: Annotated[MixIn, Body()]) -> tuple[MixOut, int]:
     require_admin()
     return MixOut.of(mix_curation().create(body.title, gradient_of(body))), 201
 
 
-@router.put("/mix/<mix_id>", summary="Edit a mix (admins)", tags=["mixes"], security=BEARER, responses=ADMIN_ERRORS)
+@router.put(
+    "/mix/<mix_id>",
+    summary="Edit a mix (admins)",
+    tags=["mixes"],
+    security=BEARER,
+    responses=route_responses(200, *ADMIN_ERRORS),
+)
 def update_mix(mix_id: UUID, body: Annotated[MixIn, Body()]) -> MixOut:
     require_admin()
     return MixOut.of(mix_curation().update(str(mix_id), body.title, gradient_of(body)))
 
 
-@router.delete("/mix/<mix_id>", summary="Delete a mix and its items (admins)", tags=["mixes"], security=BEARER,
-               responses={204: {"description": "Deleted"}, **ADMIN_ERRORS})  # fmt: skip
+@router.delete(
+    "/mix/<mix_id>",
+    summary="Delete a mix and its items (admins)",
+    tags=["mixes"],
+    security=BEARER,
+    responses=route_responses(204, *ADMIN_ERRORS),
+)
 def delete_mix(mix_id: UUID) -> Response[None]:
     require_admin()
     mix_curation().delete(str(mix_id))
     return Response(204)
 
 
-@router.put("/mix/<mix_id>/items/add", summary="Add a film to a mix (admins; idempotent)", tags=["mixes"],
-            security=BEARER, responses={204: {"description": "Added"}, **ADMIN_ERRORS})  # fmt: skip
+@router.put(
+    "/mix/<mix_id>/items/add",
+    summary="Add a film to a mix (admins; idempotent)",
+    tags=["mixes"],
+    security=BEARER,
+    responses=route_responses(204, *ADMIN_ERRORS),
+)
 def add_mix_film(mix_id: UUID, body: Annotated[WatchlistItemIn, Body()]) -> Response[None]:
     require_admin()
     mix_curation().add(str(mix_id), str(body.film_id))
     return Response(204)
 
 
-@router.delete("/mix/<mix_id>/items/<film_id>", summary="Remove a film from a mix (admins)", tags=["mixes"],
-               security=BEARER, responses={204: {"description": "Removed"}, **ADMIN_ERRORS})  # fmt: skip
+@router.delete(
+    "/mix/<mix_id>/items/<film_id>",
+    summary="Remove a film from a mix (admins)",
+    tags=["mixes"],
+    security=BEARER,
+    responses=route_responses(204, *ADMIN_ERRORS),
+)
 def remove_mix_film(mix_id: UUID, film_id: UUID) -> Response[None]:
     require_admin()
     mix_curation().remove(str(mix_id), str(film_id))
     return Response(204)
 
 
-@router.put("/mix/<mix_id>/items/order", summary="Set the display order of a mix's films (admins)", tags=["mixes"],
-            security=BEARER, responses={204: {"description": "Reordered"}, **ADMIN_ERRORS})  # fmt: skip
+@router.put(
+    "/mix/<mix_id>/items/order",
+    summary="Set the display order of a mix's films (admins)",
+    tags=["mixes"],
+    security=BEARER,
+    responses=route_responses(204, *ADMIN_ERRORS),
+)
 def order_mix_films(mix_id: UUID, body: Annotated[MixOrderIn, Body()]) -> Response[None]:
     require_admin()
     mix_curation().reorder(str(mix_id), [str(film_id) for film_id in body.film_ids])

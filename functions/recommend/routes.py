@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.http.auth import BEARER, required_caller
-from filmhub.http.schemas import FilmOut, error_responses
+from filmhub.http.schemas import FilmOut, error_responses, route_responses
 from filmhub.wiring import recommendation_service
 
 router = APIGatewayHttpRouter()
@@ -23,7 +23,7 @@ IdList = Annotated[list[UUID] | None, Query(description="Repeat the name or sepa
     summary="One film for the caller: from the wish list first, else from the catalog",
     tags=TAGS,
     security=BEARER,
-    responses=error_responses(400, 401, 404, 422),
+    responses=route_responses(201, 400, 401, 404, 422),
 )
 def recommend(
     moods_ids: IdList = None,

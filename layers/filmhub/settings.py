@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 Provider = Literal["tmdb", "kinopoisk", "local"]
+#: The value infra/data.py gives a secret that has not been set yet.
+UNSET_SECRET_PREFIX = "PLACEHOLDER"
 
 
 class Settings(BaseModel):
@@ -78,7 +80,9 @@ class Settings(BaseModel):
         arn: str | None = getattr(self, f"{name}_secret_arn")
         if arn is None:
             return None
-        return _fetch_secret(arn)
+        value = _fetch_secret(arn)
+        # CDK creates optional secrets (TMDB, LLM, bot) with a placeholder until an operator sets them.
+        return None if value.startswith(UNSET_SECRET_PREFIX) else value
 
 
 def _fetch_secret(arn: str) -> str:

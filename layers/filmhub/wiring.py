@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from filmhub.domain.film_search import FilmSearch
     from filmhub.domain.films import FilmService
     from filmhub.domain.mix_curation import MixCuration
+    from filmhub.domain.palette import GradientPicker
     from filmhub.domain.ports import PosterStorage, TitleSuggester
     from filmhub.domain.recommendations import RecommendationService
     from filmhub.domain.watchlists import WatchlistService
+    from filmhub.providers.llm import LlmChat
 
 
 @cache
@@ -69,6 +71,7 @@ def reset() -> None:
         film_search,
         recommendation_service,
         mix_curation,
+        llm_chat,
     ):
         factory.cache_clear()
 
@@ -76,12 +79,11 @@ def reset() -> None:
 @cache
 def watchlist_service() -> WatchlistService:
     from filmhub.data.watchlists import DynamoWatchlistRepository
-    from filmhub.domain.palette import PaletteGradients
     from filmhub.domain.watchlists import WatchlistService
     from filmhub.security.cursors import CursorCodec
 
     secret = get_settings().secret("jwt_secret") or ""
-    return WatchlistService(DynamoWatchlistRepository(), film_views(), PaletteGradients(), CursorCodec(secret))
+    return WatchlistService(DynamoWatchlistRepository(), film_views(), gradient_picker(), CursorCodec(secret))
 
 
 @cache
@@ -102,13 +104,35 @@ def film_service() -> FilmService:
 @cache
 def title_suggester() -> TitleSuggester | None:
     """The LLM behind description search; None (keyword search) when no LLM key is configured."""
+    chat = llm_chat()
+    if chat is None:
+        return None
+    from filmhub.providers.llm import LlmTitleSuggester
+
+    return LlmTitleSuggester(chat)
+
+
+@cache
+def llm_chat(timeout_seconds: float | None = None) -> LlmChat | None:
+    """The configured chat model (None without an LLM key); ``timeout_seconds`` for tight budgets."""
     settings = get_settings()
     api_key = settings.secret("llm_api_key")
     if not api_key:
         return None
-    from filmhub.providers.llm import LlmTitleSuggester
+    from filmhub.providers.llm import TIMEOUT_SECONDS, LlmChat
 
-    return LlmTitleSuggester(api_key, settings.llm_base_url, settings.llm_model)
+    if timeout_seconds is None:
+        return LlmChat(api_key, settings.llm_base_url, settings.llm_model, timeout_seconds=TIMEOUT_SECONDS)
+    return LlmChat(api_key, settings.llm_base_url, settings.llm_model, timeout_seconds=timeout_seconds, retries=0)
+
+
+def gradient_picker() -> GradientPicker:
+    """LLM colours within a 2 s budget when an LLM is configured, else (and on any failure) the palette."""
+    from filmhub.domain.palette import PaletteGradients
+    from filmhub.providers.llm import GRADIENT_TIMEOUT_SECONDS, LlmGradients
+
+    chat = llm_chat(GRADIENT_TIMEOUT_SECONDS)
+    return PaletteGradients() if chat is None else LlmGradients(chat, PaletteGradients())
 
 
 @cache
@@ -144,6 +168,5 @@ def recommendation_service() -> RecommendationService:
 def mix_curation() -> MixCuration:
     from filmhub.data.mixes import DynamoMixRepository
     from filmhub.domain.mix_curation import MixCuration
-    from filmhub.domain.palette import PaletteGradients
 
-    return MixCuration(DynamoMixRepository(), catalog_service(), PaletteGradients())
+    return MixCuration(DynamoMixRepository(), catalog_service(), gradient_picker())

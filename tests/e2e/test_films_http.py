@@ -26,7 +26,8 @@ def register(stack: LocalStackProcess) -> str:
 
 def fetch(url: str) -> HttpResponse:
     with urllib.request.urlopen(url, timeout=10) as response:
-        return HttpResponse(response.status, dict(response.headers.items()), response.read())
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        return HttpResponse(response.status, headers, response.read())
 
 
 def test_create_upload_poster_fetch_it_and_find_the_film(stack: LocalStackProcess) -> None:
@@ -52,7 +53,7 @@ def test_create_upload_poster_fetch_it_and_find_the_film(stack: LocalStackProces
     poster = fetch(poster_url)
     assert poster.status == 200
     assert poster.body == TINY_PNG
-    assert poster.headers["Content-Type"] == "image/png"
+    assert poster.headers["content-type"] == "image/png"
 
     prefix = word[: len(word) - 3].swapcase().replace("ё", "е").replace("Ё", "Е")
     found = stack.request("GET", f"/api/v1/films/search?title={urllib.request.quote(prefix)}")

@@ -41,6 +41,7 @@ def test_me_is_the_callers_user_without_password_data(api: ApiClient) -> None:
         "username": "Я",
         "email": "me@example.com",
         "telegram_id": None,
+        "role": "user",
     }
     assert b"argon2" not in response.body
     assert b"password" not in response.body
@@ -55,6 +56,7 @@ def test_me_of_a_telegram_user(api: ApiClient) -> None:
         "username": "tg_viewer",
         "email": None,
         "telegram_id": 5_000_001,
+        "role": "user",
     }
 
 

@@ -12,6 +12,7 @@ from filmhub.domain.palette import PALETTE
 from filmhub.seed.seeder import seed_catalog
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter
+from tests.support.containers import container_clients
 from tests.support.fixtures import make_films, register_user
 
 pytestmark = pytest.mark.usefixtures("aws")
@@ -238,13 +239,15 @@ def test_every_route_needs_a_token(api: ApiClient) -> None:
 def test_ten_parallel_adds_of_one_film_keep_one_entry(user: ApiClient) -> None:
     film = make_films(1)[0]
     watchlist = new_list(user)
+    # Ten containers of the me function, as Lambda scales out: they share only the table.
+    clients = container_clients(10, "me")
 
-    def add(path: str) -> int:
-        return user.put(path, json_body={"film_id": film.id}).status
+    def add(client: ApiClient, path: str) -> int:
+        return client.put(path, json_body={"film_id": film.id}, token=user.token).status
 
     with ThreadPoolExecutor(max_workers=10) as pool:
-        custom = list(pool.map(add, [f"/me/watchlists/{watchlist['id']}/items/add"] * 10))
-        liked = list(pool.map(add, ["/me/watchlists/liked/items/add"] * 10))
+        custom = list(pool.map(add, clients, [f"/me/watchlists/{watchlist['id']}/items/add"] * 10))
+        liked = list(pool.map(add, clients, ["/me/watchlists/liked/items/add"] * 10))
     assert custom == liked == [204] * 10
     entries = [i for i in TableItem.query(f"LIST#{watchlist['id']}") if isinstance(i, WatchlistEntry)]
     assert len(entries) == 1
@@ -268,3 +271,24 @@ def test_a_page_costs_at_most_three_dynamodb_calls(user: ApiClient, size: int) -
             page = user.get(path)
         assert len(page.json) == size
         assert counter.total <= 3, (path, counter.calls)
+
+
+def test_new_lists_get_llm_colours_when_an_llm_is_configured(user: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from filmhub import wiring
+    from filmhub.data.watchlists import DynamoWatchlistRepository
+    from filmhub.domain.palette import PaletteGradients
+    from filmhub.domain.watchlists import WatchlistService
+    from filmhub.providers.llm import LlmGradients
+    from filmhub.security.cursors import CursorCodec
+    from tests.support.providers import FakeLlm
+
+    fake = FakeLlm.answering('{"color1": "#101010", "color2": "#202020", "color3": "#303030"}')
+    service = WatchlistService(
+        DynamoWatchlistRepository(),
+        wiring.film_views(),
+        LlmGradients(fake.chat(retries=0), PaletteGradients()),
+        CursorCodec("another-secret-that-is-long-enough-0123456789"),
+    )
+    monkeypatch.setattr("me.watchlists.watchlist_service", lambda: service)
+    created = new_list(user, "Нуар")
+    assert (created["color1"], created["color2"], created["color3"]) == ("#101010", "#202020", "#303030")

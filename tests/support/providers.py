@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx2
 
-from filmhub.providers.llm import LlmTitleSuggester
+from filmhub.providers.llm import LlmChat, LlmTitleSuggester
 
 TMDB_URL = "https://api.tmdb.test/3"
 KINOPOISK_URL = "https://api.kinopoisk.test"
@@ -135,9 +135,12 @@ class FakeLlm:
         self.requests.append(json.loads(request.content))
         return self._respond(request)
 
-    def suggester(self) -> LlmTitleSuggester:
+    def chat(self, **options: Any) -> LlmChat:
         client = httpx2.Client(transport=httpx2.MockTransport(self._handle))
-        return LlmTitleSuggester("test-key", LLM_URL, "test-model", http_client=client)
+        return LlmChat("test-key", LLM_URL, "test-model", http_client=client, **options)
+
+    def suggester(self) -> LlmTitleSuggester:
+        return LlmTitleSuggester(self.chat())
 
     @classmethod
     def answering(cls, content: str | None, refusal: str | None = None, status: int = 200) -> FakeLlm:

@@ -39,3 +39,13 @@ def test_timed_value_reloads_after_its_ttl() -> None:
     assert value.get() == 1
     now[0] = 10.0
     assert value.get() == 2
+
+
+def test_placeholder_secrets_from_secrets_manager_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    from filmhub import settings as settings_module
+
+    values = {"arn:tmdb": "PLACEHOLDER-set-with-aws-secretsmanager-put-secret-value", "arn:llm": "sk-real"}
+    monkeypatch.setattr(settings_module, "_fetch_secret", values.__getitem__)
+    settings = Settings.from_environ({"TMDB_API_KEY_SECRET_ARN": "arn:tmdb", "LLM_API_KEY_SECRET_ARN": "arn:llm"})
+    assert settings.secret("tmdb_api_key") is None
+    assert settings.secret("llm_api_key") == "sk-real"

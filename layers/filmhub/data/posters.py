@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Any
@@ -43,18 +43,17 @@ def _unavailable_on_failure() -> Iterator[None]:
 
 
 class S3PosterStorage:
-    def __init__(self, settings: Settings, client_factory: Callable[[Settings], Any] = s3_client) -> None:
+    def __init__(self, settings: Settings) -> None:
         self._bucket = settings.posters_bucket
         self._base_url = (
             settings.posters_base_url or f"https://{settings.posters_bucket}.s3.{settings.aws_region}.amazonaws.com"
         ).rstrip("/")
         self._settings = settings
-        self._client_factory = client_factory
 
     @cached_property
     def _client(self) -> Any:
         # Created on first use: reading or editing a film never pays for an S3 client.
-        return self._client_factory(self._settings)
+        return s3_client(self._settings)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         with _unavailable_on_failure():

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from pydantic import BaseModel
 
 from filmhub.domain.ports import ExternalFilm
@@ -71,9 +68,9 @@ def _film(movie: _Movie) -> ExternalFilm | None:
 class KinopoiskProvider(ExternalProvider):
     name = "kinopoisk"
 
-    def __init__(self, api_key: str, base_url: str, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, api_key: str, base_url: str) -> None:
         headers = {"X-API-KEY": api_key, "Accept": "application/json"}
-        super().__init__(JsonApi(self.name, base_url, headers=headers, clock=clock))
+        super().__init__(JsonApi(self.name, base_url, headers=headers))
 
     def find(self, query: str, limit: int) -> list[ExternalFilm]:
         page = self.api.get("/v1.4/movie/search", {"query": query, "page": 1, "limit": limit}, _Page)

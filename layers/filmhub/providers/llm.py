@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from filmhub.domain.entities import Gradient
+from filmhub.domain.palette import GradientPicker
 from filmhub.domain.ports import TitleCandidate
+from filmhub.http.observability import logger
 from filmhub.providers.base import CONNECT_TIMEOUT_SECONDS, RETRIES, CircuitBreaker, ProviderError
 
 if TYPE_CHECKING:
@@ -99,9 +102,17 @@ def parse_candidates(content: str) -> list[TitleCandidate]:
     ]
 
 
-class LlmTitleSuggester:
+class LlmChat:
+    """One OpenAI-compatible chat model: a JSON answer to a question, or a ``ProviderError``."""
+
     def __init__(
-        self, api_key: str, base_url: str | None, model: str, http_client: httpx2.Client | None = None
+        self,
+        api_key: str,
+        base_url: str | None,
+        model: str,
+        http_client: httpx2.Client | None = None,
+        timeout_seconds: float = TIMEOUT_SECONDS,
+        retries: int = RETRIES,
     ) -> None:
         import openai
 
@@ -109,28 +120,24 @@ class LlmTitleSuggester:
         self._client = openai.OpenAI(
             api_key=api_key,
             base_url=base_url,
-            timeout=openai.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS),
-            max_retries=RETRIES,
+            timeout=openai.Timeout(timeout_seconds, connect=min(CONNECT_TIMEOUT_SECONDS, timeout_seconds)),
+            max_retries=retries,
             http_client=http_client,
         )
         self._model = model
         self.breaker = CircuitBreaker()
 
-    def suggest(self, description: str, title: str | None, limit: int) -> list[TitleCandidate]:
-        return self.breaker.call(partial(self._ask, description, title, limit))
+    def ask(self, system: str, question: str, schema_name: str, schema: dict[str, Any]) -> str:
+        return self.breaker.call(partial(self._ask, system, question, schema_name, schema))
 
-    def _ask(self, description: str, title: str | None, limit: int) -> list[TitleCandidate]:
-        question = f"Описание: {description}" + (f"\nЧасть названия: {title}" if title else "")
+    def _ask(self, system: str, question: str, schema_name: str, schema: dict[str, Any]) -> str:
         try:
             completion = self._client.chat.completions.create(
                 model=self._model,
-                messages=[
-                    {"role": "system", "content": SYSTEM_PROMPT.format(limit=limit)},
-                    {"role": "user", "content": question},
-                ],
+                messages=[{"role": "system", "content": system}, {"role": "user", "content": question}],
                 response_format={
                     "type": "json_schema",
-                    "json_schema": {"name": "film_candidates", "strict": True, "schema": RESPONSE_SCHEMA},
+                    "json_schema": {"name": schema_name, "strict": True, "schema": schema},
                 },
                 temperature=0.2,
             )
@@ -143,4 +150,61 @@ class LlmTitleSuggester:
             raise ProviderError("llm: refused")
         if not message.content:
             raise ProviderError("llm: empty answer")
-        return parse_candidates(message.content)[:limit]
+        return message.content
+
+
+class LlmTitleSuggester:
+    def __init__(self, chat: LlmChat) -> None:
+        self._chat = chat
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return self._chat.breaker
+
+    def suggest(self, description: str, title: str | None, limit: int) -> list[TitleCandidate]:
+        question = f"Описание: {description}" + (f"\nЧасть названия: {title}" if title else "")
+        content = self._chat.ask(SYSTEM_PROMPT.format(limit=limit), question, "film_candidates", RESPONSE_SCHEMA)
+        return parse_candidates(content)[:limit]
+
+
+GRADIENT_PROMPT = (
+    "Подбери градиент из трёх цветов, который подходит к названию списка фильмов. "
+    "Ответь только JSON: три цвета в формате #RRGGBB."
+)
+GRADIENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {name: {"type": "string"} for name in ("color1", "color2", "color3")},
+    "required": ["color1", "color2", "color3"],
+    "additionalProperties": False,
+}
+#: Colours must not hold up creating a list: one try within this budget, then the palette.
+GRADIENT_TIMEOUT_SECONDS = 2.0
+
+
+class _GradientAnswer(BaseModel):
+    color1: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
+    color2: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
+    color3: str = Field(pattern=r"^#[0-9A-Fa-f]{6}$")
+
+
+def parse_gradient(content: str) -> Gradient:
+    try:
+        answer = _GradientAnswer.model_validate(_json_in(content))
+    except ValidationError as error:
+        raise ProviderError("llm: not three #RRGGBB colours") from error
+    return Gradient(answer.color1.upper(), answer.color2.upper(), answer.color3.upper())
+
+
+class LlmGradients:
+    """A gradient that suits a title, from the LLM; the palette on any failure (``GradientPicker``)."""
+
+    def __init__(self, chat: LlmChat, fallback: GradientPicker) -> None:
+        self._chat = chat
+        self._fallback = fallback
+
+    def pick(self, title: str) -> Gradient:
+        try:
+            return parse_gradient(self._chat.ask(GRADIENT_PROMPT, f"Название: {title}", "gradient", GRADIENT_SCHEMA))
+        except ProviderError as error:
+            logger.info("LLM colours unavailable, using the palette", extra={"reason": str(error)})
+            return self._fallback.pick(title)
