@@ -45,9 +45,9 @@ bench: $(STAMP)  ## DynamoDB calls per request and cold import times
 unit integration e2e infra: $(STAMP)
 	$(PYPATH) $(PY) -m pytest tests/$@
 
-admin: $(STAMP)  ## grant the admin role on the running local stack: make admin EMAIL=someone@example.com
+admin: $(STAMP)  ## grant the admin role on the running local stack: make admin EMAIL=… [DATA_DIR=…]
 	@test -n "$(EMAIL)" || { echo "usage: make admin EMAIL=someone@example.com"; exit 2; }
-	$(PY) scripts/set_role.py "$(EMAIL)"
+	$(PY) scripts/set_role.py "$(EMAIL)" $(if $(DATA_DIR),--data-dir "$(DATA_DIR)")
 
 clean:  ## remove the virtualenv, caches and local data
 	rm -rf $(VENV) .pytest_cache .ruff_cache .local cdk.out build
