@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from aws_cdk import Duration
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from infra.config import StageConfig
-from infra.functions import pascal
+from infra.functions import METRICS_NAMESPACE, pascal
+
+#: What the health function records (functions/health/routes.py) and where it answers.
+HEALTH_FAILED_METRIC = "HealthCheckFailed"
+HEALTH_PATH = "/api/v1/health"
 
 PERIOD = Duration.minutes(5)
 #: Percentage of API requests answered 5xx over one period that pages someone.
@@ -91,9 +97,42 @@ class Monitoring(Construct):
             period=PERIOD,
         )
         alarm("Api5xxRate", rate, API_5XX_RATE_PERCENT, f"over {API_5XX_RATE_PERCENT}% of API requests answered 5xx")
+        self._watch_health(functions["health"], config, alarm)
         alarm(
             "TableThrottles",
             table.metric_throttled_requests_for_operations(operations=list(THROTTLE_OPERATIONS), period=PERIOD),
             1,
             "DynamoDB throttled requests",
         )
+
+    def _watch_health(
+        self,
+        health: lambda_.IFunction,
+        config: StageConfig,
+        alarm: Callable[[str, cloudwatch.IMetric, float, str], None],
+    ) -> None:
+        """Every 5 minutes the health function probes the table and the bucket; a failure alarms."""
+        probe = {
+            "version": "2.0",
+            "routeKey": f"GET {HEALTH_PATH}",
+            "rawPath": HEALTH_PATH,
+            "rawQueryString": "",
+            "headers": {"user-agent": "filmhub-monitoring"},
+            "requestContext": {"http": {"method": "GET", "path": HEALTH_PATH, "sourceIp": "127.0.0.1"},
+                               "requestId": "health-probe", "routeKey": f"GET {HEALTH_PATH}", "stage": "$default"},
+            "isBase64Encoded": False,
+        }  # fmt: skip
+        events.Rule(
+            self,
+            "HealthSchedule",
+            schedule=events.Schedule.rate(PERIOD),
+            targets=[targets.LambdaFunction(health, event=events.RuleTargetInput.from_object(probe))],
+        )
+        failures = cloudwatch.Metric(
+            namespace=METRICS_NAMESPACE,
+            metric_name=HEALTH_FAILED_METRIC,
+            dimensions_map={"service": "filmhub-health"},
+            period=PERIOD,
+            statistic="Sum",
+        )
+        alarm("HealthCheckFailed", failures, 1, f"GET {HEALTH_PATH}: the table or the bucket did not answer")

@@ -6,14 +6,16 @@ from typing import Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
+from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
 from filmhub.data.health import probe_bucket, probe_table
 from filmhub.domain.health import check
-from filmhub.http.observability import logger
+from filmhub.http.observability import logger, metrics
 from filmhub.settings import get_settings
 
 router = APIGatewayHttpRouter()
+HEALTH_FAILED_METRIC = "HealthCheckFailed"
 
 
 class HealthOut(BaseModel):
@@ -35,6 +37,8 @@ def health() -> Response[HealthOut]:
         version=get_settings().service_version,
         checks=report.checks,  # type: ignore[arg-type]
     )
+    # The monitoring construct calls this on a schedule and alarms on the metric.
+    metrics.add_metric(name=HEALTH_FAILED_METRIC, unit=MetricUnit.Count, value=0 if report.ok else 1)
     if not report.ok:
         logger.warning("health check failed", extra={"checks": report.checks})
     return Response(200 if report.ok else 503, content_types.APPLICATION_JSON, body)

@@ -382,3 +382,12 @@ def test_outputs_for_operators(synth: Synth) -> None:
     outputs = synth.raw["Outputs"]
     for key in ("ApiUrl", "TableName", "PostersBucketName", "PostersBaseUrl", "AlarmTopicArn", "SecretJwtSecretArn"):
         assert key in outputs, key
+
+
+def test_a_schedule_probes_health_and_a_failure_alarms(synth: Synth) -> None:
+    rules = list(synth.resources("AWS::Events::Rule").values())
+    health_ref = synth.function_id("health")
+    scheduled = [r for r in rules if r["Properties"].get("ScheduleExpression") == "rate(5 minutes)"]
+    assert any(t["Arn"]["Fn::GetAtt"][0] == health_ref for r in scheduled for t in r["Properties"]["Targets"])
+    alarms = synth.resources("AWS::CloudWatch::Alarm").values()
+    assert any(a["Properties"].get("MetricName") == "HealthCheckFailed" for a in alarms)
