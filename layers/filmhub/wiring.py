@@ -160,8 +160,16 @@ def film_search() -> FilmSearch:
 def recommendation_service() -> RecommendationService:
     from filmhub.data.recommendations import DynamoRecommendationRepository
     from filmhub.domain.recommendations import RecommendationService
+    from filmhub.providers import discovery_providers
 
-    return RecommendationService(DynamoRecommendationRepository(), catalog_service(), film_views())
+    discovery = discovery_providers(get_settings())
+    return RecommendationService(
+        DynamoRecommendationRepository(),
+        catalog_service(),
+        film_views(),
+        discovery=discovery,
+        import_external=film_search().import_external if discovery else None,
+    )
 
 
 @cache

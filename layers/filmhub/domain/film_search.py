@@ -258,11 +258,12 @@ class FilmSearch:
 
     def _materialize(self, page: Sequence[CatalogHit], stored: dict[str, Film]) -> list[Film]:
         new = [hit.external for hit in page if hit.film_id not in stored and hit.external is not None]
-        imported = concurrently([partial(self._import, film) for film in new])
+        imported = concurrently([partial(self.import_external, film) for film in new])
         films = stored | {film.id: film for film in imported}
         return [films[hit.film_id] for hit in page if hit.film_id in films]
 
-    def _import(self, external: ExternalFilm) -> Film:
+    def import_external(self, external: ExternalFilm) -> Film:
+        """A provider's film as ours: completed with its details and stored once (idempotent)."""
         provider = self._by_name.get(external.provider)
         if not external.complete and provider is not None:
             try:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from filmhub.domain.entities import AuthKey, AuthKeyState, Film, FilmFlags, FilmType, Genre, Mix, Mood, User
+from filmhub.domain.rate_limits import CounterKey
 
 
 class CatalogRepository(Protocol):
@@ -75,8 +76,24 @@ class Signup:
 class LoginLookup:
     #: The user owning the email, or None when no account has it.
     user_id: str | None
-    #: Failed logins counted for the email, by window number.
-    failures: dict[int, int]
+    #: The counts of the counters asked for (failed logins of the email, the client's requests); 0 when absent.
+    counts: dict[CounterKey, int]
+
+
+@dataclass(frozen=True)
+class PasswordRehash:
+    user_id: str
+    old_hash: str
+    new_hash: str
+
+
+@dataclass(frozen=True)
+class LoginRecord:
+    """What one login attempt writes, in one round trip: counters to add one to (the client's requests, the
+    email's failed logins) and, after a right password with outdated parameters, its stronger hash."""
+
+    counters: tuple[CounterKey, ...] = ()
+    rehash: PasswordRehash | None = None
 
 
 class AccountRepository(Protocol):
@@ -87,14 +104,13 @@ class AccountRepository(Protocol):
 
     def get_account(self, user_id: str) -> Account | None: ...
 
-    def login_lookup(self, email: str, windows: Sequence[int]) -> LoginLookup:
-        """Who owns ``email`` and its failed logins in ``windows``, in one round trip."""
+    def login_lookup(self, email: str, counters: Sequence[CounterKey]) -> LoginLookup:
+        """Who owns ``email`` and the counts of ``counters``, in one round trip."""
         ...
 
-    def record_login_failure(self, email: str, window: int, expires_at: int) -> None: ...
-
-    def replace_password_hash(self, user_id: str, old_hash: str, new_hash: str) -> None:
-        """Store ``new_hash`` unless the stored hash is no longer ``old_hash`` (a concurrent change wins)."""
+    def record_login(self, record: LoginRecord) -> None:
+        """Write ``record`` in one round trip (none when it is empty).  The rehash is stored unless the hash
+        is no longer ``old_hash`` (a concurrent change wins; the counters may then go uncounted)."""
         ...
 
     def put_auth_key(self, auth_key: AuthKey, created_at: str) -> None: ...

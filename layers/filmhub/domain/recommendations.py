@@ -3,8 +3,9 @@
 1. Wanted genres = the given genres ∪ the genres of the given moods.
 2. First choice: a random film of the caller's wish list that matches the wanted genres and type
    (any wish film when no filter is given), not recommended in the last 24 hours.
-3. Otherwise a candidate from the local catalog matching the genres and type, not recommended in
-   the last 24 hours (the catalog grows with every TMDB / Kinopoisk import of the films search).
+3. Otherwise a discovery candidate matching the genres and type, not recommended in the last 24
+   hours: from TMDB discovery when configured (imported once, with its genres), else — or when it
+   fails or has nothing fresh — from the local catalog.
 4. The answer is recorded as a recommendation (TTL 24 h).
 
 A film the caller marked watched or hid is never recommended.
@@ -12,16 +13,21 @@ A film the caller marked watched or hid is never recommended.
 
 from __future__ import annotations
 
+import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from filmhub.domain.catalog import CatalogService
 from filmhub.domain.entities import NO_FLAGS, Film, FilmFlags, FilmType, FilmView
 from filmhub.domain.errors import NotFound
+from filmhub.domain.film_search import external_film_id
 from filmhub.domain.film_views import FilmViews
+from filmhub.domain.ports import ExternalFilm
+
+log = logging.getLogger(__name__)
 
 RECENT_SECONDS = 24 * 3600
 NOTHING_FOUND = "No suitable film found"
@@ -59,32 +65,51 @@ class RecommendationRepository(Protocol):
     def unhide(self, user_id: str, film_id: str) -> None: ...
 
 
+@runtime_checkable
+class Discovery(Protocol):
+    def discover(self, genre_names: Sequence[str], film_type: FilmType, page: int) -> list[ExternalFilm]:
+        """One page of well-rated films of any of these genres; raises on any failure."""
+        ...
+
+
+#: Discovery reads one random page among the first few: popular enough, yet varied.
+DISCOVERY_PAGES = 5
+
+
 class RecommendationService:
     def __init__(
         self,
         repository: RecommendationRepository,
         catalog: CatalogService,
         film_views: FilmViews,
+        discovery: Sequence[Discovery] = (),
+        import_external: Callable[[ExternalFilm], Film] | None = None,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._repository = repository
         self._catalog = catalog
         self._film_views = film_views
+        self._discovery = discovery
+        self._import_external = import_external
         self._rng = rng or random.Random()
         self._clock = clock
 
     def recommend(
         self, user_id: str, mood_ids: Iterable[str], genre_ids: Iterable[str], movie_type: FilmType | None
     ) -> FilmView:
-        wanted, all_genres = self._catalog.wanted_genre_ids(mood_ids, genre_ids)
+        wanted_genres, all_genres = self._catalog.wanted_genres(mood_ids, genre_ids)
+        wanted = {genre.id for genre in wanted_genres}
         now = self._clock()
         history = self._repository.history(user_id, now - RECENT_SECONDS)
         film = self._from_wish_list(history, wanted, movie_type)
         if film is None:
             types: list[FilmType] = [movie_type] if movie_type else ["movie", "tv"]
             self._rng.shuffle(types)
-            film = self._discover_locally(history.excluded, sorted(wanted) or all_genres, types)
+            film = self._discover_externally(history.excluded, [genre.name for genre in wanted_genres], types[0])
+        if film is None:
+            genre_ids = sorted(wanted) or [genre.id for genre in all_genres]
+            film = self._discover_locally(history.excluded, genre_ids, types)
         if film is None:
             raise NotFound(NOTHING_FOUND)
         self._repository.record(user_id, film, now)
@@ -111,6 +136,20 @@ class RecommendationService:
             film = self._film_views.film(film_id)
             if film is not None:
                 return film
+        return None
+
+    def _discover_externally(self, excluded: set[str], names: list[str], film_type: FilmType) -> Film | None:
+        if self._import_external is None:
+            return None
+        page = self._rng.randint(1, DISCOVERY_PAGES)
+        for provider in self._discovery:
+            try:
+                found = provider.discover(names, film_type, page)
+                fresh = [film for film in found if external_film_id(film) not in excluded and film.genres]
+                if fresh:
+                    return self._import_external(self._rng.choice(fresh))
+            except Exception:  # a failing provider is skipped: the local catalog still answers
+                log.warning("discovery provider skipped", exc_info=True)
         return None
 
     def _discover_locally(self, excluded: set[str], genres: list[str], types: list[FilmType]) -> Film | None:

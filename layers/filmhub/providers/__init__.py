@@ -7,6 +7,7 @@ searches, or a stage without keys, pays nothing for them.
 from __future__ import annotations
 
 from filmhub.domain.ports import ExternalCatalog
+from filmhub.domain.recommendations import Discovery
 from filmhub.settings import Settings
 
 
@@ -23,3 +24,8 @@ def external_catalogs(settings: Settings) -> list[ExternalCatalog]:
 
             catalogs.append(KinopoiskProvider(key, settings.kinopoisk_base_url))
     return catalogs
+
+
+def discovery_providers(settings: Settings) -> list[Discovery]:
+    """Providers that can discover films by genre for recommendations: TMDB (when it has a key)."""
+    return [catalog for catalog in external_catalogs(settings) if isinstance(catalog, Discovery)]

@@ -37,6 +37,18 @@ TMDB_GENRES: dict[int, tuple[str, ...]] = {
     10768: ("военный",),
 }
 
+#: TMDB's genre lists differ between movies and TV; discovery must ask each with its own ids.
+TMDB_TV_GENRE_IDS = frozenset({10759, 16, 35, 80, 99, 18, 10751, 10762, 9648, 10765, 10766, 10768, 37})
+TMDB_MOVIE_GENRE_IDS = frozenset(set(TMDB_GENRES) - TMDB_TV_GENRE_IDS | {16, 35, 80, 99, 18, 10751, 9648, 37})
+
+
+def tmdb_genre_ids(genre_names: Iterable[str], film_type: str) -> list[int]:
+    """TMDB ids (of the movie or the TV list) for our genre names: the reverse of ``TMDB_GENRES``."""
+    valid = TMDB_TV_GENRE_IDS if film_type == "tv" else TMDB_MOVIE_GENRE_IDS
+    wanted = set(genre_names)
+    return sorted(tmdb_id for tmdb_id, names in TMDB_GENRES.items() if tmdb_id in valid and wanted & set(names))
+
+
 #: Kinopoisk genre names (Russian, lower case) that differ from ours; equal names map to themselves.
 KINOPOISK_GENRES: dict[str, tuple[str, ...]] = {
     "аниме": ("мультфильм",),

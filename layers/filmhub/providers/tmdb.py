@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from pydantic import BaseModel
@@ -12,12 +12,15 @@ from pydantic import BaseModel
 from filmhub.domain.entities import FilmType
 from filmhub.domain.ports import ExternalFilm
 from filmhub.providers.base import ExternalProvider, JsonApi, ProviderError, year_of
-from filmhub.providers.mapping import country_ru, tmdb_genres
+from filmhub.providers.mapping import country_ru, tmdb_genre_ids, tmdb_genres
 
 log = logging.getLogger(__name__)
 
 LANGUAGE = "ru-RU"
 IMAGE_BASE_URL = "https://image.tmdb.org/t/p/w500"
+#: Recommendations come from films rated 5 or more by enough voters to mean it.
+MIN_RATING = 5
+MIN_VOTES = 50
 
 
 class _Result(BaseModel):
@@ -99,6 +102,21 @@ class TmdbProvider(ExternalProvider):
             if result.media_type in ("movie", "tv")  # "person" results are not films
         ]
         return [film for film in films if film is not None][:limit]
+
+    def discover(self, genre_names: Sequence[str], film_type: FilmType, page: int) -> list[ExternalFilm]:
+        """Well-rated films or series of any of these genres: one page of ``/discover/movie|tv``."""
+        params: dict[str, str | int] = {
+            "sort_by": "popularity.desc",
+            "vote_average.gte": MIN_RATING,
+            "vote_count.gte": MIN_VOTES,
+            "include_adult": "false",
+            "page": page,
+        }
+        genre_ids = tmdb_genre_ids(genre_names, film_type)
+        if genre_ids:
+            params["with_genres"] = "|".join(str(genre_id) for genre_id in genre_ids)  # "|" means any of them
+        found = self.api.get(f"/discover/{film_type}", params, _SearchPage)
+        return [film for film in (_film(result, film_type) for result in found.results) if film is not None]
 
     def complete(self, film: ExternalFilm) -> ExternalFilm:
         """Details add what search results lack: the production country, and full genres."""

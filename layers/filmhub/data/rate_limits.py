@@ -1,0 +1,30 @@
+"""Fixed-window counters (request limits, failed logins) on ``CounterItem``: one UpdateItem ADD each."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.expressions.update import Action
+
+from filmhub.data.models import CounterItem
+from filmhub.domain.rate_limits import CounterKey
+
+
+def counter_item(key: CounterKey) -> CounterItem:
+    return CounterItem(*CounterItem.key(key.scope, key.subject, key.window))
+
+
+def count_actions(key: CounterKey) -> list[Action]:
+    """Add one to the counter, creating it if need be; it expires (TTL) with its window."""
+    return [
+        CounterItem.count.add(1),
+        CounterItem.expires_at.set(datetime.fromtimestamp(key.expires_at, UTC)),
+        CounterItem.kind.set(CounterItem),
+    ]
+
+
+class DynamoRequestCounter:
+    def add(self, key: CounterKey) -> int:
+        item = counter_item(key)
+        item.update(actions=count_actions(key))  # ReturnValues ALL_NEW: the item now holds the new count
+        return int(item.count)
