@@ -16,23 +16,16 @@ from filmhub.domain.recommendations import RecommendationService
 from filmhub.seed.catalog import MOOD_GENRES
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter
+from tests.support.clock import FrozenClock
 from tests.support.fixtures import register_user
 
 pytestmark = pytest.mark.usefixtures("seeded_aws")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_900_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
     """A frozen clock and a seeded random source behind the recommend function."""
-    frozen = Clock()
+    frozen = FrozenClock()
     # A catalog cache as in a warm container (the tests' default is no cache).
     catalog = CatalogService(DynamoCatalogRepository(), wiring.film_views(), cache_seconds=60)
     service = RecommendationService(
@@ -58,7 +51,7 @@ def recommend(api: ApiClient, **query: object) -> dict:
     return response.json
 
 
-def test_wish_list_comes_first_then_is_not_repeated_within_a_day(user: ApiClient, clock: Clock) -> None:
+def test_wish_list_comes_first_then_is_not_repeated_within_a_day(user: ApiClient, clock: FrozenClock) -> None:
     mix = user.get("/mix").json[0]
     wished = [film["id"] for film in user.get(f"/mix/{mix['id']}/items").json[:2]]
     for film_id in wished:
@@ -71,7 +64,7 @@ def test_wish_list_comes_first_then_is_not_repeated_within_a_day(user: ApiClient
     assert recommend(user)["id"] in wished
 
 
-def test_moods_and_genres_filter_the_catalog(user: ApiClient, clock: Clock) -> None:
+def test_moods_and_genres_filter_the_catalog(user: ApiClient, clock: FrozenClock) -> None:
     scary = mood_id("Страшное, пугающее")
     wanted = {genre_id(name) for name in MOOD_GENRES["Страшное, пугающее"]} | {genre_id("вестерн")}
     for _ in range(5):
@@ -79,12 +72,12 @@ def test_moods_and_genres_filter_the_catalog(user: ApiClient, clock: Clock) -> N
         assert {genre["id"] for genre in film["genres"]} & wanted
 
 
-def test_movie_type_tv_returns_a_series(user: ApiClient, clock: Clock) -> None:
+def test_movie_type_tv_returns_a_series(user: ApiClient, clock: FrozenClock) -> None:
     for _ in range(3):
         assert recommend(user, movie_type="tv")["film_type"] == "tv"
 
 
-def test_watched_and_hidden_films_never_come_back(user: ApiClient, clock: Clock) -> None:
+def test_watched_and_hidden_films_never_come_back(user: ApiClient, clock: FrozenClock) -> None:
     western = genre_id("вестерн")
     seen = set()
     for _ in range(4):
@@ -103,7 +96,7 @@ def test_watched_and_hidden_films_never_come_back(user: ApiClient, clock: Clock)
     assert user.delete(f"/recommend/{hidden}/hide").status == 204
 
 
-def test_everything_excluded_is_404(user: ApiClient, clock: Clock) -> None:
+def test_everything_excluded_is_404(user: ApiClient, clock: FrozenClock) -> None:
     # Telefilms are few: watch every one of them, then nothing is left.
     tv_films = genre_id("телевизионный фильм")
     for _ in range(40):
@@ -115,7 +108,7 @@ def test_everything_excluded_is_404(user: ApiClient, clock: Clock) -> None:
     pytest.fail("the catalog never ran out")
 
 
-def test_bad_input(user: ApiClient, clock: Clock) -> None:
+def test_bad_input(user: ApiClient, clock: FrozenClock) -> None:
     assert user.post("/recommend", query={"movie_type": "cartoon"}).status == 422
     assert user.post("/recommend", query={"moods_ids": str(uuid.uuid4())}).json == {
         "status_code": 400,
@@ -127,7 +120,7 @@ def test_bad_input(user: ApiClient, clock: Clock) -> None:
     assert ApiClient().post("/recommend").status == 401
 
 
-def test_recommend_costs_at_most_five_dynamodb_calls(user: ApiClient, clock: Clock) -> None:
+def test_recommend_costs_at_most_five_dynamodb_calls(user: ApiClient, clock: FrozenClock) -> None:
     user.post("/recommend")  # warms the catalog cache, as in a running container
     for query in ({}, {"moods_ids": mood_id("Романтическое"), "movie_type": "tv"}):
         with DynamoCallCounter().counting() as counter:

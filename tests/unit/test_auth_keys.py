@@ -26,25 +26,18 @@ from filmhub.domain.errors import Unauthorized
 from filmhub.domain.ids import builtin_list_id
 from filmhub.security.passwords import PasswordHasher
 from tests.support.aws import mocked_aws
+from tests.support.clock import FrozenClock
 
 TELEGRAM_ID = 777_000_111
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_900_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def accounts(clock: Clock) -> Iterator[AccountService]:
+def accounts(clock: FrozenClock) -> Iterator[AccountService]:
     with mocked_aws():
         yield AccountService(DynamoAccountRepository(), PasswordHasher(), clock=clock)
 
@@ -151,7 +144,7 @@ def test_unknown_keys(accounts: AccountService) -> None:
             accounts.telegram_login(key)
 
 
-def test_keys_expire_after_ten_minutes_whatever_their_state(accounts: AccountService, clock: Clock) -> None:
+def test_keys_expire_after_ten_minutes_whatever_their_state(accounts: AccountService, clock: FrozenClock) -> None:
     pending, activated = accounts.new_auth_key(), accounts.new_auth_key()
     accounts.confirm_auth_key(activated, TELEGRAM_ID, "cinephile")
     clock.now += AUTH_KEY_TTL_SECONDS - 1
@@ -168,7 +161,7 @@ def test_keys_expire_after_ten_minutes_whatever_their_state(accounts: AccountSer
         accounts.decline_auth_key(pending)
 
 
-def test_the_write_itself_refuses_an_expired_key(accounts: AccountService, clock: Clock) -> None:
+def test_the_write_itself_refuses_an_expired_key(accounts: AccountService, clock: FrozenClock) -> None:
     """Expiry is a condition of every transition, not only a check on the read before it."""
     key = accounts.new_auth_key()
     expires_at = int(clock.now) + AUTH_KEY_TTL_SECONDS
@@ -185,7 +178,7 @@ class _TelegramLinkedMeanwhile(DynamoAccountRepository):
         return auth_key, None
 
 
-def test_a_confirmation_that_loses_the_signup_race_uses_the_winners_user(clock: Clock) -> None:
+def test_a_confirmation_that_loses_the_signup_race_uses_the_winners_user(clock: FrozenClock) -> None:
     with mocked_aws():
         winner = AccountService(DynamoAccountRepository(), PasswordHasher(), clock=clock)
         loser = AccountService(_TelegramLinkedMeanwhile(), PasswordHasher(), clock=clock)
