@@ -66,6 +66,9 @@ class FunctionSettings:
     #: Layers beyond the shared code and dependency layers (e.g. ``bot`` for aiogram).
     extra_layers: tuple[str, ...] = ()
     code_scope: CodeScope = CodeScope.OWN_PACKAGE
+    #: Lambda SnapStart (published versions, served through the ``live`` alias): for imports too slow
+    #: for a cold start (docs/decisions.md § Telegram bot).
+    snap_start: bool = False
     #: Why this size: kept beside the numbers it explains (the long form is in docs/decisions.md).
     rationale: str = ""
 
@@ -159,6 +162,7 @@ FUNCTION_SETTINGS: dict[str, FunctionSettings] = {
         # recommends through the same services as the API (without them it falls back to the local catalog).
         secrets=("telegram_bot_token", "telegram_webhook_secret", "jwt_secret", *PROVIDER_SECRETS),
         extra_layers=("bot",),
+        snap_start=True,
         rationale="aiogram+aiohttp import is the heaviest cold start; low traffic makes the size cheap",
     ),
 }

@@ -40,6 +40,7 @@ from infra.nag import acknowledge, arn_finding
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
 METRICS_NAMESPACE = "FilmHub"
+LIVE_ALIAS = "live"
 #: Never shipped: interpreter caches of whatever Python ran here, and dotfiles (.venv, .pytest_cache, .env …).
 JUNK_PATTERNS = ("__pycache__", "*.pyc", "*.pyo", ".*")
 
@@ -130,6 +131,7 @@ def python_function(
     environment: Mapping[str, str],
     description: str,
     tracing: bool = True,
+    snap_start: bool = False,
 ) -> tuple[lambda_.Function, iam.Role, logs.LogGroup]:
     """A Python 3.13 arm64 function with its own role (logs to its own log group, nothing else yet)."""
     log_group = logs.LogGroup(
@@ -161,6 +163,7 @@ def python_function(
         role=role,
         log_group=log_group,
         tracing=lambda_.Tracing.ACTIVE if tracing else lambda_.Tracing.DISABLED,
+        snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if snap_start else None,
     )
     acknowledge(
         function,
@@ -200,6 +203,8 @@ class Functions(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.deployed: dict[str, DeployedFunction] = {}
+        #: What the API integrates with: the function, or its ``live`` alias when it uses SnapStart.
+        self.entry_points: dict[str, lambda_.IFunction] = {}
         common_env = {
             "STAGE": config.stage,
             "TABLE_NAME": table.table_name,
@@ -242,9 +247,12 @@ class Functions(Construct):
                 timeout=Duration.seconds(settings.timeout_seconds),
                 environment=env,
                 description=f"FilmHub {config.stage}: {spec.description}"[:256],
+                snap_start=settings.snap_start,
             )
             self._grant(role, settings, table, posters_bucket, secrets)
             self.deployed[name] = DeployedFunction(spec, settings, function, role, log_group)
+            # SnapStart restores only published versions: the API calls them through an alias.
+            self.entry_points[name] = function.add_alias(LIVE_ALIAS) if settings.snap_start else function
 
     @property
     def functions(self) -> dict[str, lambda_.Function]:

@@ -70,7 +70,7 @@ class FilmHubStack(Stack):
             secrets=self.data.secrets,
             environment=extra_env,
         )
-        self.api = Api(self, "Api", config=config, routes=route_list, functions=self.functions.functions)
+        self.api = Api(self, "Api", config=config, routes=route_list, functions=self.functions.entry_points)
         self.bot.expose(self.api.endpoint, route_list)
         self.monitoring = Monitoring(
             self,

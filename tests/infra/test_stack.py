@@ -41,6 +41,25 @@ def _ref_id(value: Any) -> str | None:
     return None
 
 
+def _entry_points(synth: Synth, name: str) -> list[Any]:
+    """The function itself, or an alias of it (SnapStart functions are invoked through ``live``)."""
+    function_id = synth.function_id(name)
+    aliases = [
+        {"Ref": key}
+        for key, alias in synth.resources("AWS::Lambda::Alias").items()
+        if alias["Properties"]["FunctionName"] == {"Ref": function_id}
+    ]
+    return [{"Fn::GetAtt": [function_id, "Arn"]}, *aliases]
+
+
+def test_bot_uses_snapstart_through_a_live_alias(synth: Synth) -> None:
+    if "bot" not in synth.functions:
+        pytest.skip("no bot in this route table")
+    function = synth.resources("AWS::Lambda::Function")[synth.function_id("bot")]["Properties"]
+    assert function["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert len(_entry_points(synth, "bot")) == 2
+
+
 def test_cdk_nag_reports_no_unacknowledged_finding(synth: Synth) -> None:
     assert synth.nag_error is None, synth.nag_error
 
@@ -57,7 +76,7 @@ def test_every_route_is_present_and_integrated_with_its_function(synth: Synth) -
         integration = integrations[_ref_id(target[1]) or ""]["Properties"]
         assert integration["IntegrationType"] == "AWS_PROXY"
         assert integration["PayloadFormatVersion"] == "2.0"
-        assert integration["IntegrationUri"] == {"Fn::GetAtt": [synth.function_id(route.function), "Arn"]}, (
+        assert integration["IntegrationUri"] in _entry_points(synth, route.function), (
             f"{route.route_key} is not integrated with {route.function}"
         )
 
@@ -66,7 +85,7 @@ def test_api_gateway_may_invoke_each_routed_function(synth: Synth) -> None:
     permissions = synth.resources("AWS::Lambda::Permission").values()
     for name in {route.function for route in synth.routes}:
         assert any(
-            p["Properties"]["FunctionName"] == {"Fn::GetAtt": [synth.function_id(name), "Arn"]}
+            p["Properties"]["FunctionName"] in _entry_points(synth, name)
             and p["Properties"]["Principal"] == "apigateway.amazonaws.com"
             for p in permissions
         ), name
