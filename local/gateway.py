@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from filmhub.routes import FUNCTIONS, ROUTES, Route
 
@@ -31,6 +31,8 @@ TEXT_CONTENT_TYPES = ("application/json", "text/", "application/x-www-form-urlen
 CORS_ALLOW_HEADERS = "authorization,content-type,x-requested-with"
 CORS_ALLOW_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS"
 CORS_EXPOSE_HEADERS = "x-next-cursor,link,retry-after"
+#: Characters a request target keeps as they are (reserved ones and "%" of existing escapes).
+URL_SAFE_CHARACTERS = "/?&=%:+,;@!$'()*~#[]"
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -275,9 +277,12 @@ def make_request_handler(gateway: LocalGateway, log: Callable[[str], None]) -> t
                 )
                 return
             body = self.rfile.read(length) if length else b""
+            # http.server decodes the request line as Latin-1; clients like curl send raw UTF-8, which
+            # API Gateway would receive percent-encoded: restore the bytes and encode what is not ASCII.
+            target = quote(self.path.encode("latin-1"), safe=URL_SAFE_CHARACTERS)
             try:
                 response = gateway.handle(
-                    self.command, self.path, list(self.headers.items()), body, self.client_address[0]
+                    self.command, target, list(self.headers.items()), body, self.client_address[0]
                 )
             except Exception as error:  # the function itself crashed: Lambda would answer 500
                 log(f"function error: {error!r}")
@@ -285,7 +290,8 @@ def make_request_handler(gateway: LocalGateway, log: Callable[[str], None]) -> t
                     500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}'
                 )
             self._write(response)
-            log(f"{self.command} {self.path} -> {response.status} ({(time.perf_counter() - started) * 1000:.0f} ms)")
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            log(f"{self.command} {unquote(target)} -> {response.status} ({elapsed_ms:.0f} ms)")
 
         def _write(self, response: GatewayResponse, close: bool = False) -> None:
             self.send_response(response.status)

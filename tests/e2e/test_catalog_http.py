@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import socket
 import uuid
 
 import pytest
@@ -69,3 +71,18 @@ def test_openapi_document_is_valid_and_swagger_is_served(stack: LocalStackProces
     swagger = stack.request("GET", "/api/schema/swagger")
     assert swagger.status == 200
     assert b"swagger-ui" in swagger.body
+
+
+def test_raw_utf8_in_the_query_is_understood(stack: LocalStackProcess) -> None:
+    """curl sends Cyrillic unencoded; API Gateway hands the function the decoded text either way."""
+    with socket.create_connection(("127.0.0.1", stack.port)) as connection:
+        request = "GET /api/v1/films/search?title=побег HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        connection.sendall(request.encode("utf-8"))
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    titles = [film["title"] for film in json.loads(body)]
+    assert "побег" in titles[0].lower()
+    assert "Побег из Шоушенка" in titles
