@@ -39,7 +39,7 @@ format: $(STAMP)  ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(STAMP)  ## DynamoDB calls per request and cold import times
+bench: $(STAMP)  ## DynamoDB calls, latency, cost, import time and memory per endpoint/function; layer sizes
 	$(PYPATH) $(PY) -m tests.bench
 
 unit integration e2e infra: $(STAMP)

@@ -14,7 +14,6 @@ import asyncio
 import base64
 import hmac
 import json
-import logging
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
@@ -31,11 +30,10 @@ from pydantic import ValidationError
 from bot import texts
 from bot.handlers import routers
 from bot.services import Services
+from filmhub.http.observability import logger
 from filmhub.settings import get_settings
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
-
-log = logging.getLogger(__name__)
 
 
 def build_dispatcher(services: Services) -> Dispatcher:
@@ -49,7 +47,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
 
 async def _apologize(event: ErrorEvent) -> None:
     """The update is claimed already: log the failure, tell the user, and let the webhook answer 200."""
-    log.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    logger.error("update %s failed", event.update.update_id, exc_info=event.exception)
     with suppress(TelegramAPIError):  # Telegram itself may be what failed
         if event.update.callback_query is not None:
             await event.update.callback_query.answer(texts.SORRY, show_alert=True)
@@ -58,7 +56,10 @@ async def _apologize(event: ErrorEvent) -> None:
 
 
 def _response(status: int, detail: str | None = None) -> dict[str, Any]:
-    body = json.dumps({"status_code": status, "detail": detail}) if detail else ""
+    """An empty answer (Telegram reads nothing from it), or an error in the API's envelope."""
+    if detail is None:
+        return {"statusCode": status}
+    body = json.dumps({"status_code": status, "detail": detail})
     return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": body}
 
 
@@ -75,9 +76,11 @@ class Webhook:
     """Built once per container: the dispatcher and its routers.  The Bot (and its HTTP session) is built per
     invocation inside that invocation's event loop, since an aiohttp session cannot outlive its loop."""
 
-    def __init__(self, services: Services | None = None, session: Callable[[], BaseSession] = AiohttpSession) -> None:
+    def __init__(
+        self, services: Services | None = None, session_factory: Callable[[], BaseSession] = AiohttpSession
+    ) -> None:
         self.services = services or Services()
-        self._session = session
+        self._session_factory = session_factory
         self._dispatcher = build_dispatcher(self.services)
 
     def handle(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +91,7 @@ class Webhook:
             payload = json.loads(base64.b64decode(raw) if event.get("isBase64Encoded") else raw)
         except ValueError:
             # Only Telegram knows the secret; a body it sent that we cannot read will not improve on retry.
-            log.error("unreadable webhook body dropped")
+            logger.error("unreadable webhook body dropped")
             return _response(200)
         asyncio.run(self._process(payload))
         return _response(200)
@@ -98,13 +101,13 @@ class Webhook:
         if not token:
             raise RuntimeError("TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_SECRET_ARN) is not configured")
         default = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
-        async with Bot(token, session=self._session(), default=default) as bot:
+        async with Bot(token, session=self._session_factory(), default=default) as bot:
             try:
                 update = Update.model_validate(payload, context={"bot": bot})
             except ValidationError:
-                log.error("malformed update dropped", exc_info=True)
+                logger.exception("malformed update dropped")
                 return
             if not self.services.state().claim_update(update.update_id):
-                log.info("update %s was processed already; skipped", update.update_id)
+                logger.info("update %s was processed already; skipped", update.update_id)
                 return
             await self._dispatcher.feed_update(bot, update)

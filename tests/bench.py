@@ -1,20 +1,26 @@
-"""``make bench``: DynamoDB calls per request for every endpoint, and each function's cold import time.
+"""``make bench``: DynamoDB calls per request for every endpoint, warm latency and cost per million requests,
+each function's cold import time and memory, and the size of the Lambda layers.
 
 Calls are counted at the botocore level over moto with the catalog cache disabled (worst case),
-at list sizes 1, 10 and 100.  Import times come from ``python -X importtime`` in a fresh process
-(run once before to write the .pyc files), beside a bare ``import boto3`` measured the same way.
+at list sizes 1, 10 and 100; request units are estimated from the items each call read and wrote.
+Latency is measured in-process over moto (warm handler, 50 calls an endpoint).  Import times come
+from ``python -X importtime`` in a fresh process (run once before to write the .pyc files), memory
+from ``ru_maxrss`` in another, beside a bare ``import boto3`` measured the same way.
 Run ``python -m tests.bench --write`` to refresh docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import statistics
 import subprocess
 import sys
 import time
+import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import tests.conftest  # noqa: F401 - the test environment, before filmhub is imported
-from filmhub.routes import FUNCTIONS
+from filmhub.routes import API_PREFIX, FUNCTIONS, ROUTES
 from filmhub.seed.catalog import GENRES
 from filmhub.wiring import account_service
+from infra.function_settings import settings_for
+from local.gateway import RouteTable
 from tests.support.api import ApiClient, ApiResponse
 from tests.support.aws import DynamoCallCounter, mocked_aws
 from tests.support.fixtures import make_films, make_mix, new_user_token, register_user
@@ -45,6 +53,8 @@ class BenchCase:
     setup: Setup
     budget: int = BUDGET
     sized: bool = True
+    #: The request changes what it acts on (deletes it, uses a key up ...): each latency sample gets its own setup.
+    fresh: bool = False
 
 
 def _fixed(request: Request) -> Setup:
@@ -96,25 +106,34 @@ WATCHLIST_CASES = [
     _watchlist_case("GET", "/me/watchlists/wish/items"),
     _watchlist_case("PUT", "/me/watchlists/{list_id}/items/add", {"film_id": "{film_id}"}),
     _watchlist_case("PUT", "/me/watchlists/liked/items/add", {"film_id": "{film_id}"}),
-    _watchlist_case("DELETE", "/me/watchlists/{list_id}/items/{film_id}"),
-    _watchlist_case("DELETE", "/me/watchlists/wish/items/{film_id}"),
+    _watchlist_case("DELETE", "/me/watchlists/{list_id}/items/{film_id}", fresh=True),
+    _watchlist_case("DELETE", "/me/watchlists/wish/items/{film_id}", fresh=True),
     # The cascade deletes entries in batches of 25: its calls grow with the list, by design.
-    _watchlist_case("DELETE", "/me/watchlists/{list_id}", budget=4 + 100 // 25),
+    _watchlist_case("DELETE", "/me/watchlists/{list_id}", budget=4 + 100 // 25, fresh=True),
 ]
 
-BENCH_ACCOUNT = {"email": "bench@example.com", "password": "correct horse"}
+BENCH_PASSWORD = "correct horse"
+
+
+def _account() -> dict[str, str]:
+    return {"email": f"bench-{uuid.uuid4().hex[:12]}@example.com", "password": BENCH_PASSWORD}
 
 
 def _post(path: str, body: dict[str, str] | None = None) -> Request:
     return lambda api: api.post(path, json_body=body)
 
 
-def _registered(request: Request) -> Setup:
-    """``request`` measured once the BENCH_ACCOUNT user exists."""
+def _register(_size: int) -> Request:
+    return _post("/auth/register", {**_account(), "username": "bench"})
+
+
+def _login(password: str = BENCH_PASSWORD) -> Setup:
+    """A login to an account registered for it (a fresh one each time: ten failures would throttle it)."""
 
     def setup(_size: int) -> Request:
-        ApiClient().post("/auth/register", json_body={**BENCH_ACCOUNT, "username": "bench"})
-        return request
+        account = _account()
+        ApiClient().post("/auth/register", json_body={**account, "username": "bench"})
+        return _post("/auth/login", {**account, "password": password})
 
     return setup
 
@@ -137,17 +156,15 @@ def _with_auth_key(path: str, confirmed: bool = False) -> Setup:
 
 
 AUTH_CASES = [
-    BenchCase("POST /auth/register", _fixed(_post("/auth/register", {**BENCH_ACCOUNT, "username": "b"})), sized=False),
-    BenchCase("POST /auth/login", _registered(_post("/auth/login", BENCH_ACCOUNT)), sized=False),
-    BenchCase(
-        "POST /auth/login (wrong password)",
-        _registered(_post("/auth/login", {**BENCH_ACCOUNT, "password": "wrong password"})),
-        sized=False,
-    ),
+    BenchCase("POST /auth/register", _register, sized=False, fresh=True),
+    BenchCase("POST /auth/login", _login(), sized=False),
+    BenchCase("POST /auth/login (wrong password)", _login("wrong password"), sized=False, fresh=True),
     BenchCase("GET /me", _me, sized=False),
     BenchCase("POST /auth/telegram/get_auth_key", _fixed(_post("/auth/telegram/get_auth_key")), sized=False),
     BenchCase("POST /auth/telegram/check_auth_key", _with_auth_key("/auth/telegram/check_auth_key"), sized=False),
-    BenchCase("POST /auth/telegram/login", _with_auth_key("/auth/telegram/login", confirmed=True), sized=False),
+    BenchCase(
+        "POST /auth/telegram/login", _with_auth_key("/auth/telegram/login", confirmed=True), sized=False, fresh=True
+    ),
 ]
 
 
@@ -220,9 +237,9 @@ FILM_CASES = [
     BenchCase("GET /films/{id}", _get_film, sized=False),
     _film_case("PUT", "/films/{film_id}", FILM_BODY),
     BenchCase("PUT /films/{id}/poster", _poster_upload, sized=False),
-    _film_case("DELETE", "/films/{film_id}/poster"),
+    _film_case("DELETE", "/films/{film_id}/poster", fresh=True),
     _film_case("POST", "/films/{film_id}/poster/upload-url", {"content_type": "image/png"}),
-    BenchCase("POST /films/{id}/poster/confirm", _poster_confirm, sized=False),
+    BenchCase("POST /films/{id}/poster/confirm", _poster_confirm, sized=False, fresh=True),
     # Provider calls (none without keys) are HTTP, counted apart; imports of new provider films add one
     # conditional write each, once per film ever.
     BenchCase("GET /films/search?title", _film_search("title")),
@@ -266,7 +283,7 @@ OTHER_CASES = [
     BenchCase("POST /recommend", _recommend, budget=5),
     _admin_case("POST", "/mix", {"title": "Новый микс"}, sized=False),
     _admin_case("PUT", "/mix/{mix_id}/items/add", {"film_id": "x"}),
-    _admin_case("DELETE", "/mix/{mix_id}/items/{first_film}"),
+    _admin_case("DELETE", "/mix/{mix_id}/items/{first_film}", fresh=True),
     _admin_case("PUT", "/mix/{mix_id}/items/order", {"film_ids": "order"}, budget=3 + 100 // 99),
 ]
 
@@ -292,7 +309,99 @@ def _a_mood(api: ApiClient) -> str:
     return MOODS[0].id
 
 
-def measure_calls(case: BenchCase, size: int) -> tuple[int, int]:
+#: Latency: warm calls per endpoint, at this list size for the endpoints whose cost grows with a list.
+LATENCY_SAMPLES = 50
+LATENCY_SIZE = 10
+READ_UNIT_BYTES, WRITE_UNIT_BYTES = 4096, 1024
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Prices:
+    """AWS list prices in US East (N. Virginia), in USD; eu-central-1, where the stages deploy, is a little dearer."""
+
+    lambda_arm_gb_second: float = 0.0000133334
+    lambda_per_million: float = 0.20
+    http_api_per_million: float = 1.00  # the first 300 million requests a month
+    dynamodb_rru_per_million: float = 0.125  # on-demand, after the November 2024 price cut
+    dynamodb_wru_per_million: float = 0.625
+    as_of: str = "2025-06 (AWS pricing pages; DynamoDB on-demand as cut on 2024-11-01)"
+
+
+PRICES = Prices()
+
+
+@dataclass(frozen=True)
+class Usage:
+    calls: int
+    status: int
+    read_units: float
+    write_units: float
+
+
+@dataclass(frozen=True)
+class Latency:
+    p50_ms: float
+    p99_ms: float
+    statuses: Counter[int]
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB bills it (attribute names plus values), close enough for an estimate."""
+    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
+
+
+def _value_size(value: dict[str, Any]) -> int:
+    ((kind, inner),) = value.items()
+    if kind == "S":
+        return len(inner.encode())
+    if kind == "N":
+        return len(inner.lstrip("-").replace(".", "")) // 2 + 2
+    if kind == "B":
+        return len(inner)
+    if kind in ("SS", "NS", "BS"):
+        return sum(_value_size({kind[0]: member}) for member in inner)
+    if kind == "L":
+        return 3 + sum(1 + _value_size(member) for member in inner)
+    if kind == "M":
+        return 3 + len(inner) + item_size(inner)
+    return 1  # BOOL, NULL
+
+
+def _units(size: int, unit: int) -> int:
+    return max(1, -(-size // unit))
+
+
+def request_units(records: list[tuple[str, dict, dict]]) -> tuple[float, float]:
+    """Read and write request units of the recorded calls, on the base table (index updates not included)."""
+    reads = writes = 0.0
+    for operation, params, result in records:
+        factor = 1.0 if params.get("ConsistentRead") else 0.5
+        if operation == "GetItem":
+            reads += factor * _units(item_size(result.get("Item", {})), READ_UNIT_BYTES)
+        elif operation == "BatchGetItem":
+            for table, wanted in params["RequestItems"].items():
+                found = result.get("Responses", {}).get(table, [])
+                missing = len(wanted["Keys"]) - len(found)  # a key not found costs the minimum too
+                units = sum(_units(item_size(item), READ_UNIT_BYTES) for item in found) + missing
+                reads += (1.0 if wanted.get("ConsistentRead") else 0.5) * units
+        elif operation in ("Query", "Scan"):
+            reads += factor * _units(sum(item_size(item) for item in result.get("Items", [])), READ_UNIT_BYTES)
+        elif operation == "PutItem":
+            writes += _units(item_size(params["Item"]), WRITE_UNIT_BYTES)
+        elif operation in ("UpdateItem", "DeleteItem"):
+            writes += _units(item_size(result.get("Attributes", {})), WRITE_UNIT_BYTES)
+        elif operation == "BatchWriteItem":
+            batches = params["RequestItems"].values()
+            items = [request.get("PutRequest", {}).get("Item", {}) for batch in batches for request in batch]
+            writes += sum(_units(item_size(item), WRITE_UNIT_BYTES) for item in items)
+        elif operation == "TransactWriteItems":
+            actions = [action.get("Put", {}).get("Item", {}) for action in params["TransactItems"]]
+            writes += 2 * sum(_units(item_size(item), WRITE_UNIT_BYTES) for item in actions)
+    return reads, writes
+
+
+def measure_usage(case: BenchCase, size: int) -> Usage:
     with mocked_aws():
         from filmhub.seed.seeder import seed_catalog
 
@@ -301,53 +410,180 @@ def measure_calls(case: BenchCase, size: int) -> tuple[int, int]:
         api = ApiClient()
         with DynamoCallCounter().counting() as counter:
             response = request(api)
-        return counter.total, response.status
+        return Usage(counter.total, response.status, *request_units(counter.records))
+
+
+def measure_latency(case: BenchCase) -> Latency:
+    """Warm handler latency over in-process moto: the function imported, its caches filled, one call timed at a time."""
+    size = LATENCY_SIZE if case.sized else 1
+    with mocked_aws():
+        from filmhub.seed.seeder import seed_catalog
+
+        seed_catalog()
+        api = ApiClient()
+        request = case.setup(size)
+        request(api)  # the warm-up: imports, clients and caches, as a container's first request fills them
+        samples: list[float] = []
+        statuses: Counter[int] = Counter()
+        for _ in range(LATENCY_SAMPLES):
+            if case.fresh:
+                request = case.setup(size)
+            started = time.perf_counter()
+            statuses[request(api).status] += 1
+            samples.append((time.perf_counter() - started) * 1000)
+    percentiles = statistics.quantiles(samples, n=100, method="inclusive")
+    return Latency(percentiles[49], percentiles[98], statuses)
+
+
+def function_of(endpoint: str) -> str:
+    """The function serving a bench endpoint label such as ``GET /films/search?title`` or ``GET /films/{id}``."""
+    method, rest = endpoint.split(" ", 1)
+    path = re.sub(r"\{\w+\}", "00000000-0000-4000-8000-000000000000", re.split(r"[?\s]", rest, maxsplit=1)[0])
+    matched = RouteTable(ROUTES).match(method, API_PREFIX + path)
+    assert matched is not None, endpoint
+    return matched[0].function
+
+
+def cost_per_million(function: str, latency: Latency, usage: Usage) -> tuple[float, float, float]:
+    """USD per million requests: Lambda (requests, GB-s at the p50 billed to the ms), API Gateway, DynamoDB."""
+    memory_gb = settings_for(function)[0].memory_mb / 1024
+    billed_seconds = math.ceil(latency.p50_ms) / 1000
+    lambda_cost = PRICES.lambda_per_million + memory_gb * billed_seconds * PRICES.lambda_arm_gb_second * 1e6
+    dynamodb = usage.read_units * PRICES.dynamodb_rru_per_million + usage.write_units * PRICES.dynamodb_wru_per_million
+    return lambda_cost, PRICES.http_api_per_million, dynamodb
+
+
+def _python_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in ("layers", "functions", "."))}
 
 
 def import_time_ms(module: str) -> float:
     """Median cumulative import time of ``module`` (and its parent packages) in a fresh interpreter."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in ("layers", "functions", "."))}
     command = [sys.executable, "-X", "importtime", "-c", f"import {module}"]
-    subprocess.run(command, env=env, capture_output=True, check=True)  # writes the .pyc files first
+    subprocess.run(command, env=_python_env(), capture_output=True, check=True)  # writes the .pyc files first
     parts = module.split(".")
     targets = {".".join(parts[: i + 1]) for i in range(len(parts))}
     samples = []
     for _ in range(3):
-        stderr = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stderr
+        stderr = subprocess.run(command, env=_python_env(), capture_output=True, text=True, check=True).stderr
         # Unindented lines are imported by the statement itself; nested ones are already in their cumulative.
         found = re.findall(r"import time:\s+\d+ \|\s+(\d+) \| (\S+)$", stderr, flags=re.MULTILINE)
         samples.append(sum(int(us) for us, name in found if name in targets) / 1000)
     return statistics.median(samples)
 
 
+#: Peak resident set of the running interpreter in kB: ``VmHWM`` (``ru_maxrss`` would count the memory of the
+#: forked parent too), ``ru_maxrss`` where there is no /proc.
+PEAK_RSS_KB = """
+import re, resource
+def peak_kb():
+    try:
+        with open("/proc/self/status") as status:
+            return int(re.search(r"VmHWM:\\s+(\\d+)", status.read()).group(1))
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+
+def resident_mb(module: str) -> tuple[float, float]:
+    """Peak resident memory (MB) of a fresh interpreter before and after ``import module``."""
+    code = f"{PEAK_RSS_KB}\nbefore = peak_kb()\nimport {module}\nprint(before, peak_kb())"
+    out = subprocess.run([sys.executable, "-c", code], env=_python_env(), capture_output=True, text=True, check=True)
+    before_kb, after_kb = (int(value) for value in out.stdout.split())
+    return before_kb / 1024, after_kb / 1024
+
+
+def layer_sizes() -> list[str]:
+    built = ROOT / "build" / "layers"
+    if not built.is_dir():
+        return ["Not built: run `make layers`, then `make bench` again."]
+    stamp = built / ".built"
+    when = datetime.fromtimestamp(stamp.stat().st_mtime, UTC) if stamp.exists() else None
+    lines = [f"As last built by `make layers`{f' ({when:%Y-%m-%d %H:%M} UTC)' if when else ''}.\n"]
+    lines += ["| layer | unzipped MB | files |", "|---|---|---|"]
+    for layer in sorted(path for path in built.iterdir() if path.is_dir()):
+        files = [path for path in layer.rglob("*") if path.is_file()]
+        lines.append(f"| {layer.name} | {sum(f.stat().st_size for f in files) / MIB:.1f} | {len(files)} |")
+    return lines
+
+
+def _status_mix(statuses: Counter[int]) -> str:
+    return ", ".join(f"{status}×{count}" for status, count in sorted(statuses.items()))
+
+
 def run(write: bool) -> int:
-    lines = [f"# Benchmarks\n\nProduced by `make bench` on {datetime.now(UTC):%Y-%m-%d} ({sys.version.split()[0]}).\n"]
-    lines.append("## DynamoDB calls per request (moto, catalog cache off)\n")
-    lines.append("| endpoint | " + " | ".join(f"n={size}" for size in SIZES) + " | budget |")
-    lines.append("|---|" + "---|" * (len(SIZES) + 1))
+    started = time.perf_counter()
+    lines = [
+        "# Benchmarks\n",
+        f"Produced by `make bench` (`python -m tests.bench --write`) on {datetime.now(UTC):%Y-%m-%d} "
+        f"(Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, moto in-process).\n",
+        "## DynamoDB calls per request (moto, catalog cache off)\n",
+        "| endpoint | " + " | ".join(f"n={size}" for size in SIZES) + " | budget |",
+        "|---|" + "---|" * (len(SIZES) + 1),
+    ]
     over_budget = []
+    usage_at: dict[str, Usage] = {}
     for case in CASES:
         sizes = SIZES if case.sized else SIZES[:1]
         cells = []
         for size in sizes:
-            calls, status = measure_calls(case, size)
-            cells.append(f"{calls} ({status})")
-            if calls > case.budget:
-                over_budget.append(f"{case.endpoint} n={size}: {calls}")
+            usage = measure_usage(case, size)
+            if size == (LATENCY_SIZE if case.sized else 1):
+                usage_at[case.endpoint] = usage
+            cells.append(f"{usage.calls} ({usage.status})")
+            if usage.calls > case.budget:
+                over_budget.append(f"{case.endpoint} n={size}: {usage.calls}")
         cells += ["="] * (len(SIZES) - len(sizes))
         lines.append(f"| {case.endpoint} | " + " | ".join(cells) + f" | ≤ {case.budget} |")
         print(lines[-1], flush=True)
 
-    lines.append("\n## Cold import time per function (`python -X importtime`, .pyc present, median of 3)\n")
-    lines.append("| module | ms |")
-    lines.append("|---|---|")
-    started = time.perf_counter()
+    lines += [
+        "\n## Warm latency and cost per million requests\n",
+        f"Each endpoint called {LATENCY_SAMPLES} times after one warm-up call, in-process over moto (n={LATENCY_SIZE} "
+        "for list endpoints, else n=1); requests that use up what they act on get a fresh setup per call. "
+        "Request units are estimated from the items read and written (base table only; index updates add about "
+        "one WRU per indexed item written). Lambda is billed at the p50 rounded up to the millisecond and the "
+        "function's memory from `infra/function_settings.py`. On Lambda every DynamoDB call adds a network round "
+        "trip (a few ms) that moto does not have, and the CPU share depends on the memory size: read the latencies "
+        "as relative.\n",
+        f"Prices (USD, {PRICES.as_of}): Lambda arm64 ${PRICES.lambda_arm_gb_second} per GB-s and "
+        f"${PRICES.lambda_per_million:.2f} per million requests; API Gateway HTTP API "
+        f"${PRICES.http_api_per_million:.2f} per million; DynamoDB on-demand "
+        f"${PRICES.dynamodb_rru_per_million} per million RRU and "
+        f"${PRICES.dynamodb_wru_per_million} per million WRU (US East; eu-central-1 is a little dearer).\n",
+        "| endpoint | function (MB) | p50 ms | p99 ms | statuses | RRU | WRU "
+        "| Lambda $ | API $ | DynamoDB $ | $ / million |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for case in CASES:
+        latency, usage = measure_latency(case), usage_at[case.endpoint]
+        function = function_of(case.endpoint)
+        costs = cost_per_million(function, latency, usage)
+        lines.append(
+            f"| {case.endpoint} | {function} ({settings_for(function)[0].memory_mb}) | {latency.p50_ms:.1f} | "
+            f"{latency.p99_ms:.1f} | {_status_mix(latency.statuses)} | {usage.read_units:g} | {usage.write_units:g} | "
+            + " | ".join(f"{cost:.2f}" for cost in costs)
+            + f" | **{sum(costs):.2f}** |"
+        )
+        print(lines[-1], flush=True)
+
+    lines += [
+        "\n## Cold import time and memory per function\n",
+        "`python -X importtime` (median of 3, .pyc present) and the peak resident set (`ru_maxrss`) of a fresh "
+        "interpreter after importing the handler, beside a bare `import boto3` measured the same way.\n",
+        "| module | import ms | resident MB after import | MB added by the import |",
+        "|---|---|---|---|",
+    ]
     for module, label in [("boto3", "bare `import boto3`")] + [
         (spec.module, f"`{spec.module}` ({name})") for name, spec in sorted(FUNCTIONS.items())
     ]:
-        lines.append(f"| {label} | {import_time_ms(module):.0f} |")
+        before, after = resident_mb(module)
+        lines.append(f"| {label} | {import_time_ms(module):.0f} | {after:.1f} | {after - before:.1f} |")
         print(lines[-1], flush=True)
-    print(f"(import timing took {time.perf_counter() - started:.0f} s)")
+
+    lines += ["\n## Lambda layers, unzipped\n", *layer_sizes()]
+    lines.append(f"\n`make bench` took {time.perf_counter() - started:.0f} s.")
+    print(*lines[-(len(layer_sizes()) + 2) :], sep="\n")
     if write:
         (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     if over_budget:

@@ -20,6 +20,11 @@ TEST_ENV = {
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "CATALOG_CACHE_SECONDS": "0",
+    # Abuse limits stay on (their counter is part of every call budget) but out of the way of tests
+    # that log in or search many times within a minute; tests/integration/test_rate_limits.py sets its own.
+    "RATE_LIMIT_LOGIN": "1000",
+    "RATE_LIMIT_AUTH_KEY": "1000",
+    "RATE_LIMIT_SEARCH": "1000",
 }
 for _name in ("DYNAMODB_ENDPOINT_URL", "S3_ENDPOINT_URL", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
     os.environ.pop(_name, None)

@@ -38,6 +38,7 @@ async def _search(message: Message, query: str, services: Services) -> None:
     views = services.search().search(query, None, RESULTS, services.user_id(message.from_user))
     if not views:
         await message.answer(texts.nothing_found(query))
+        return
     # One message a film: each card's buttons then redraw only that card.
     for view in views:
         await message.answer(texts.film_card(view.film), reply_markup=film_keyboard(view))

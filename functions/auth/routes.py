@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.domain.accounts import AuthKeyRejected
+from filmhub.http.limits import client_subject, limit_requests
 from filmhub.http.schemas import (
     AuthKeyErrorOut,
     AuthKeyOut,
@@ -44,12 +45,13 @@ def register(body: RegisterIn) -> UserOut:
     "/auth/login",
     status_code=201,
     summary="Log in with email and password",
-    description="After 10 failed logins for one email within 15 minutes: 429 with `Retry-After`.",
+    description="After 10 failed logins for one email within 15 minutes, or more logins from one address than "
+    "`RATE_LIMIT_LOGIN` per window: 429 with `Retry-After`.",
     tags=["auth"],
     responses=route_responses(201, 400, 401, 422, 429),
 )
 def login(body: LoginIn) -> LoginResponseOut:
-    user = account_service().login(body.email, body.password)
+    user = account_service().login(body.email, body.password, client=client_subject(router))
     return LoginResponseOut.issued(user, token_service().issue(user.id))
 
 
@@ -57,10 +59,12 @@ def login(body: LoginIn) -> LoginResponseOut:
     "/auth/telegram/get_auth_key",
     status_code=201,
     summary="A new Telegram login key (pending, valid for 10 minutes)",
+    description="More keys from one address than `RATE_LIMIT_AUTH_KEY` per window: 429 with `Retry-After`.",
     tags=["auth"],
-    responses=route_responses(201),
+    responses=route_responses(201, 429),
 )
 def get_auth_key() -> AuthKeyOut:
+    limit_requests(router, "auth_key")
     return AuthKeyOut(auth_key=account_service().new_auth_key())
 
 

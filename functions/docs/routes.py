@@ -7,15 +7,17 @@ so it always describes the code that is deployed; it is built once per container
 from __future__ import annotations
 
 import importlib
+import json
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.http.app import API_PREFIX, create_app
+from filmhub.http.app import API_PREFIX, MAX_BODY_BYTES, create_app
 from filmhub.routes import FUNCTIONS, ROUTES
 from filmhub.settings import get_settings
 
@@ -33,7 +35,7 @@ def function_routers(name: str) -> list[APIGatewayHttpRouter]:
 @cache
 def openapi_json() -> str:
     app = create_app(*(served for name in DOCUMENTED_FUNCTIONS for served in function_routers(name)))
-    return app.get_openapi_json_schema(
+    document = app.get_openapi_json_schema(
         title="FilmHub API",
         version=get_settings().service_version,
         description="Films, watchlists, editorial mixes and recommendations. Errors are "
@@ -41,6 +43,48 @@ def openapi_json() -> str:
         servers=[Server(url=API_PREFIX)],
         security_schemes={"bearerAuth": HTTPBearer(bearerFormat="JWT")},
     )
+    return json.dumps(describe_plumbing(json.loads(document)), ensure_ascii=False)
+
+
+ERROR_OUT = {"$ref": "#/components/schemas/ErrorOut"}
+#: Powertools' own error shapes, referenced by nothing once our envelope replaces them (dependants last).
+POWERTOOLS_VALIDATION_SCHEMAS = ("HTTPValidationError", "ResponseValidationError", "ValidationError")
+
+
+def _error(description: str, schema: dict[str, Any] = ERROR_OUT) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def describe_plumbing(document: dict[str, Any]) -> dict[str, Any]:
+    """Document what the shared plumbing (``filmhub.http.app`` / ``errors``) answers on every operation it applies to.
+
+    Powertools documents a 422 of its own shape on every operation and gives a 204 a JSON body; ours are
+    the error envelope and no body.  Every JSON body may also be malformed (400), too large (413) or sent
+    as another content type (415); where an operation documents a 400 of its own, the envelope is one of
+    the two shapes it may take.
+    """
+    for path_item in document["paths"].values():
+        for operation in path_item.values():
+            responses = operation["responses"]
+            responses.pop("422", None)
+            if operation.get("parameters") or "requestBody" in operation:
+                responses["422"] = _error("Validation failed")
+            if "204" in responses:
+                responses["204"].pop("content", None)
+            if "application/json" not in operation.get("requestBody", {}).get("content", {}):
+                continue
+            own = responses.get("400", {"description": "Bad request"})
+            schema = own.get("content", {}).get("application/json", {}).get("schema", ERROR_OUT)
+            either = schema if schema == ERROR_OUT else {"anyOf": [schema, ERROR_OUT]}
+            responses["400"] = _error(own["description"], either)
+            responses["413"] = _error(f"Body larger than {MAX_BODY_BYTES // 1024 // 1024} MB")
+            responses["415"] = _error("Body is not `application/json`")
+    schemas = document["components"]["schemas"]
+    for name in POWERTOOLS_VALIDATION_SCHEMAS:
+        others = {other: schema for other, schema in schemas.items() if other != name}
+        if f"#/components/schemas/{name}" not in json.dumps([document["paths"], others]):
+            schemas.pop(name, None)
+    return document
 
 
 @cache

@@ -13,6 +13,7 @@ from filmhub.domain.errors import InvalidInput, InvalidValue, PayloadTooLarge
 from filmhub.domain.films import POSTER_TOO_LARGE, FilmDraft
 from filmhub.domain.images import MAX_POSTER_BYTES
 from filmhub.http.auth import BEARER, optional_caller, required_caller
+from filmhub.http.limits import limit_requests
 from filmhub.http.multipart import MultipartError, parse_form, raw_body
 from filmhub.http.schemas import (
     FilmIn,
@@ -65,10 +66,11 @@ def create_film(body: FilmIn) -> FilmOut:
     "/films/search",
     summary="Search films by title, or by a description of what happens in them",
     description="`title` alone searches titles (the local catalog and TMDB/Kinopoisk); `description` asks an LLM "
-    "for candidate titles and looks them up, falling back to keyword search over titles and descriptions.",
+    "for candidate titles and looks them up, falling back to keyword search over titles and descriptions. More "
+    "searches than `RATE_LIMIT_SEARCH` per window (per user, or per address without a token): 429 with `Retry-After`.",
     tags=["films"],
     security=BEARER,
-    responses=route_responses(200, 401, 422),
+    responses=route_responses(200, 401, 422, 429),
 )
 def search_films(
     title: Annotated[str | None, Query(max_length=512)] = None,
@@ -76,8 +78,9 @@ def search_films(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[FilmOut]:
     caller = optional_caller(router)
-    views = film_search().search(title, description, limit, caller.user_id if caller else None)
-    return films_out(views)
+    user_id = caller.user_id if caller else None
+    limit_requests(router, "search", user_id)
+    return films_out(film_search().search(title, description, limit, user_id))
 
 
 @router.get(
@@ -148,7 +151,7 @@ def delete_poster(film_id: UUID) -> Response[None]:
     description="POST the returned fields and the file to `url`, then confirm with `/poster/confirm`.",
     tags=["films"],
     security=BEARER,
-    responses=route_responses(200, 400, 401, 403, 404, 422, 503),
+    responses=route_responses(201, 400, 401, 403, 404, 422, 503),
 )
 def poster_upload_url(film_id: UUID, body: PosterUploadIn) -> PosterUploadOut:
     caller = required_caller(router)

@@ -28,7 +28,10 @@ class HealthOut(BaseModel):
     "/health",
     summary="Reachability of the table and the poster bucket (no auth)",
     tags=["health"],
-    responses={503: {"description": "A dependency is down", "content": {"application/json": {"model": HealthOut}}}},
+    responses={
+        200: {"description": "Every dependency answers", "content": {"application/json": {"model": HealthOut}}},
+        503: {"description": "A dependency is down", "content": {"application/json": {"model": HealthOut}}},
+    },
 )
 def health() -> Response[HealthOut]:
     report = check({"table": probe_table, "bucket": probe_bucket})

@@ -40,6 +40,12 @@ class Settings(BaseModel):
     #: Genres, moods and mixes change rarely: in-memory cache lifetime per container.
     catalog_cache_seconds: Annotated[int, Field(ge=0, le=3600)] = 60
 
+    #: Abuse limits (docs/configuration.md § Abuse limits): requests per client in each window; 0 turns one off.
+    rate_limit_window_seconds: Annotated[int, Field(ge=1, le=3600)] = 60
+    rate_limit_login: Annotated[int, Field(ge=0, le=1_000_000)] = 20
+    rate_limit_auth_key: Annotated[int, Field(ge=0, le=1_000_000)] = 10
+    rate_limit_search: Annotated[int, Field(ge=0, le=1_000_000)] = 60
+
     providers: list[Provider] = ["tmdb", "kinopoisk", "local"]
     tmdb_api_key: SecretStr | None = None
     tmdb_api_key_secret_arn: str | None = None

@@ -7,11 +7,12 @@ film repositories' dependencies (cold start), and tests can reset everything wit
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from filmhub.domain.accounts import AccountService
 from filmhub.domain.catalog import CatalogService
 from filmhub.domain.film_views import FilmViews
+from filmhub.domain.rate_limits import FixedWindowLimit, RequestLimiter
 from filmhub.security.tokens import TokenService
 from filmhub.settings import get_settings
 
@@ -54,7 +55,28 @@ def account_service() -> AccountService:
     from filmhub.data.accounts import DynamoAccountRepository
     from filmhub.security.passwords import PasswordHasher
 
-    return AccountService(DynamoAccountRepository(), PasswordHasher())
+    return AccountService(DynamoAccountRepository(), PasswordHasher(), login_requests=rate_limit("login"))
+
+
+RateLimited = Literal["login", "auth_key", "search"]
+
+
+def rate_limit(name: RateLimited) -> FixedWindowLimit:
+    """The configured abuse limit of one endpoint family (``RATE_LIMIT_<NAME>`` per ``RATE_LIMIT_WINDOW_SECONDS``)."""
+    settings = get_settings()
+    limits = {
+        "login": settings.rate_limit_login,
+        "auth_key": settings.rate_limit_auth_key,
+        "search": settings.rate_limit_search,
+    }
+    return FixedWindowLimit(f"requests-{name}", limits[name], settings.rate_limit_window_seconds)
+
+
+@cache
+def request_limiter() -> RequestLimiter:
+    from filmhub.data.rate_limits import DynamoRequestCounter
+
+    return RequestLimiter(DynamoRequestCounter())
 
 
 def reset() -> None:
@@ -64,6 +86,7 @@ def reset() -> None:
         film_views,
         catalog_service,
         account_service,
+        request_limiter,
         watchlist_service,
         poster_storage,
         film_service,

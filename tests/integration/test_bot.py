@@ -35,6 +35,7 @@ from filmhub.seed.catalog import MOODS
 from filmhub.seed.seeder import seed_catalog
 from filmhub.wiring import account_service, film_views, watchlist_service
 from tests.support.api import ApiClient
+from tests.support.clock import FrozenClock
 from tests.support.fixtures import make_films
 from tests.support.telegram import (
     IVAN,
@@ -52,23 +53,14 @@ pytestmark = pytest.mark.usefixtures("aws")
 WISH, LIKED, WATCHED = "хочу", "♥", "смотрел"
 
 
-class Clock:
-    """The accounts' clock, movable: what ten minutes do to a login key without waiting for them."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.time() + self.offset
+@pytest.fixture
+def clock() -> FrozenClock:
+    """The clock of the bot's accounts service (the site keeps real time): ten minutes pass at will."""
+    return FrozenClock(time.time())
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def chat(monkeypatch: pytest.MonkeyPatch, api: ApiClient, clock: Clock) -> Iterator[TelegramChat]:
+def chat(monkeypatch: pytest.MonkeyPatch, api: ApiClient, clock: FrozenClock) -> Iterator[TelegramChat]:
     seed_catalog()
     accounts = AccountService(DynamoAccountRepository(), PasswordHasher(), clock=clock)
     with telegram_bot(monkeypatch, Services(accounts=lambda: accounts)) as session:
@@ -219,10 +211,12 @@ def test_decline(chat: TelegramChat, api: ApiClient) -> None:
     assert table_items(UserItem) == []
 
 
-def test_an_expired_key_gets_a_clear_message_and_stays_unused(chat: TelegramChat, api: ApiClient, clock: Clock) -> None:
+def test_an_expired_key_gets_a_clear_message_and_stays_unused(
+    chat: TelegramChat, api: ApiClient, clock: FrozenClock
+) -> None:
     shown, late = new_key(api), new_key(api)
     chat.send(f"/start auth_{shown}")  # buttons shown while the key is fresh …
-    clock.offset = 10 * 60 + 1
+    clock.now += 10 * 60 + 1
     chat.press(texts.CONFIRM)  # … pressed after ten minutes
     assert chat.session.of(EditMessageText)[0].text == texts.KEY_PROBLEMS[AuthKeyProblem.EXPIRED]
     chat.send(f"/start auth_{late}")

@@ -24,6 +24,7 @@ from filmhub.seed.seeder import seed_catalog
 from filmhub.settings import get_settings
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter
+from tests.support.containers import container_clients
 from tests.support.fixtures import make_films, new_user_token
 from tests.support.providers import (
     KINOPOISK_URL,
@@ -180,13 +181,17 @@ def test_concurrent_searches_import_one_film(http: respx.MockRouter) -> None:
 
     start = threading.Barrier(4)
 
-    def one_search() -> list[str]:
+    def one_search(client: ApiClient) -> list[str]:
         start.wait()
-        return [f["id"] for f in search(title="прибытие")]
+        response = client.get("/films/search", query={"title": "прибытие"})
+        assert response.status == 200, response.json
+        return [f["id"] for f in response.json]
 
     found: list[list[str]] = []
+    # Four containers of the films function, as Lambda scales out: they share only the table.
+    clients = container_clients(4, "films")
     with mock.patch.object(film_data, "put_new_film", recording):
-        threads = [threading.Thread(target=lambda: found.append(one_search())) for _ in range(4)]
+        threads = [threading.Thread(target=lambda c=c: found.append(one_search(c))) for c in clients]
         for thread in threads:
             thread.start()
         for thread in threads:

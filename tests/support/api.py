@@ -40,6 +40,7 @@ class ApiClient:
         query: dict[str, Any] | list[tuple[str, Any]] | None = None,
         token: str | None = None,
         headers: dict[str, str] | None = None,
+        source_ip: str = "127.0.0.1",
     ) -> ApiResponse:
         all_headers = {"host": "api.test", **(headers or {})}
         if json_body is not None:
@@ -53,7 +54,7 @@ class ApiClient:
         target = path if path.startswith("/api") else f"/api/v1{path}"
         if query:
             target += "?" + urlencode(query, doseq=True)
-        response = self.gateway.handle(method, target, list(all_headers.items()), body or b"")
+        response = self.gateway.handle(method, target, list(all_headers.items()), body or b"", source_ip)
         return ApiResponse(response.status, {k.lower(): v for k, v in response.headers}, response.body)
 
     def get(self, path: str, **kwargs: Any) -> ApiResponse:

@@ -173,7 +173,7 @@ def telegram_bot(monkeypatch: pytest.MonkeyPatch, services: Services | None = No
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", WEBHOOK_SECRET)
     get_settings.cache_clear()
     session = RecordingSession()
-    webhook = Webhook(services, session=lambda: session)
+    webhook = Webhook(services, session_factory=lambda: session)
     monkeypatch.setattr(bot.handler, "webhook", lambda: webhook)
     try:
         yield session

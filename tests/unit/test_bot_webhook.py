@@ -207,3 +207,14 @@ def test_the_bots_secrets_come_from_the_arns_the_stack_sets(monkeypatch: pytest.
     settings = get_settings().from_environ({f"{name.upper()}_SECRET_ARN": f"arn:aws:secretsmanager:{name}"})
     monkeypatch.setattr("filmhub.settings._fetch_secret", lambda arn: f"value of {arn}")
     assert settings.secret(name) == f"value of arn:aws:secretsmanager:{name}"
+
+
+def test_without_a_bot_token_the_update_fails_before_it_is_claimed(
+    chat: TelegramChat, state: MemoryState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
+    get_settings.cache_clear()
+    with pytest.raises(RuntimeError, match="TELEGRAM_BOT_TOKEN"):  # an error: Telegram retries once it is set
+        chat.deliver(message_update(3, IVAN, "/help"))
+    assert state.claimed == []
+    assert chat.session.calls == []

@@ -60,6 +60,13 @@ class Catalog:
         assert len(film_ids) <= 100, "one BatchGetItem"
         return {i: self.films[i] for i in film_ids if i in self.films}
 
+    def get_many_with_flags(
+        self, film_ids: Sequence[str], user_id: str
+    ) -> tuple[dict[str, Film], dict[str, FilmFlags]]:
+        self.reads += 1
+        assert 2 * len(film_ids) <= 100, "films and flags in one BatchGetItem"
+        return {i: self.films[i] for i in film_ids if i in self.films}, {}
+
     # FilmStateRepository
     def flags(self, user_id: str, film_ids: Iterable[str]) -> dict[str, FilmFlags]:
         self.reads += 1
@@ -138,7 +145,7 @@ def test_local_search_alone_finds_prefixes_in_any_case() -> None:
     assert titles(search, "Побег, из") == [("Побег из Шоушенка", 1994), ("Большой побег", 1963)]
     assert titles(search, "шоушенк", limit=1) == [("Побег из Шоушенка", 1994)]
     assert titles(search, "   ") == []
-    assert catalog.reads == 3 * 3  # postings, films, flags per search; nothing for a blank one
+    assert catalog.reads == 2 * 3  # postings, then films with the caller's flags, per search; nothing for a blank one
 
 
 def test_a_stale_posting_is_checked_against_the_film() -> None:
@@ -202,7 +209,7 @@ def test_llm_candidates_are_interleaved_by_confidence() -> None:
         ("Большой побег", 1963),
         ("Миля 22", 2018),
     ]
-    assert catalog.reads == 3
+    assert catalog.reads == 2  # postings, then films with the caller's flags
 
 
 def test_a_title_with_a_description_is_looked_up_first() -> None:
@@ -229,7 +236,7 @@ def test_without_llm_candidates_descriptions_are_matched_by_keywords(answer: obj
         ("Побег из Шоушенка", 1994),
         ("Тоннель", 2016),
     ]
-    assert catalog.reads == 3
+    assert catalog.reads == 2  # postings, then films with the caller's flags
 
 
 def test_keyword_search_includes_the_title_words() -> None:
@@ -242,7 +249,7 @@ def test_limit_is_respected_and_ids_read_in_one_batch() -> None:
     found = titles(search_over(catalog), "фильм", limit=50)
     assert len(found) == 50
     assert [year for _, year in found] == sorted((year for _, year in found), reverse=True)  # equal matches: newest
-    assert catalog.reads == 3
+    assert catalog.reads == 2  # postings, then films with the caller's flags
 
 
 def test_many_candidates_and_provider_results_still_read_films_in_one_batch() -> None:
@@ -252,4 +259,4 @@ def test_many_candidates_and_provider_results_still_read_films_in_one_batch() ->
     suggester = Suggester([TitleCandidate(title, None, 0.5) for title in answers])
     search = search_over(catalog, [Provider("tmdb", answers)], suggester=suggester)
     assert len(titles(search, "кандидат", "много похожих фильмов", limit=50)) == 50
-    assert catalog.reads == 3  # postings, films (the fake refuses more than 100 keys), flags
+    assert catalog.reads == 2  # postings, films with flags (the fake refuses more than 100 keys)

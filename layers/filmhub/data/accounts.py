@@ -28,15 +28,16 @@ from filmhub.data.models import (
     UserItem,
     WatchlistItem,
 )
+from filmhub.data.rate_limits import count_actions, counter_item, counter_keys
 from filmhub.data.repositories import batch_get
 from filmhub.data.watchlists import watchlist_to_item
 from filmhub.domain.accounts import BUILTIN_LISTS, BuiltinList
 from filmhub.domain.entities import AuthKey, AuthKeyState, User
 from filmhub.domain.ids import builtin_list_id
-from filmhub.domain.ports import Account, LoginLookup, NewAccount, Signup, SignupOutcome
+from filmhub.domain.ports import Account, LoginLookup, LoginRecord, NewAccount, Signup, SignupOutcome
+from filmhub.domain.rate_limits import CounterKey
 from filmhub.domain.watchlists import Watchlist
 
-LOGIN_FAILURES_SCOPE = "login"
 CONFLICT_ATTEMPTS = 3
 CONDITION_FAILED = "ConditionalCheckFailed"
 
@@ -83,30 +84,38 @@ class DynamoAccountRepository:
             return None
         return Account(_user(item), item.password_hash)
 
-    def login_lookup(self, email: str, windows: Sequence[int]) -> LoginLookup:
-        counter_keys = {CounterItem.key(LOGIN_FAILURES_SCOPE, email, window): window for window in windows}
-        items = batch_get([EmailClaim.key(email), *counter_keys], consistent_read=True)
+    def login_lookup(self, email: str, counters: Sequence[CounterKey]) -> LoginLookup:
+        by_key = {counter_keys(counter): counter for counter in counters}
+        items = batch_get([EmailClaim.key(email), *by_key], consistent_read=True)
         user_id = next((item.user_id for item in items if isinstance(item, EmailClaim)), None)
-        failures = {counter_keys[item.PK, item.SK]: int(item.count) for item in items if isinstance(item, CounterItem)}
-        return LoginLookup(user_id=user_id, failures=failures)
+        counts = {by_key[item.PK, item.SK]: int(item.count) for item in items if isinstance(item, CounterItem)}
+        return LoginLookup(user_id=user_id, counts=counts)
 
-    def record_login_failure(self, email: str, window: int, expires_at: int) -> None:
-        CounterItem(*CounterItem.key(LOGIN_FAILURES_SCOPE, email, window)).update(
-            actions=[
-                CounterItem.count.add(1),
-                CounterItem.expires_at.set(_utc(expires_at)),
-                CounterItem.kind.set(CounterItem),
-            ]
-        )
-
-    def replace_password_hash(self, user_id: str, old_hash: str, new_hash: str) -> None:
-        try:
-            UserItem(*UserItem.key(user_id)).update(
-                actions=[UserItem.password_hash.set(new_hash)], condition=UserItem.password_hash == old_hash
+    def record_login(self, record: LoginRecord) -> None:
+        updates: list[tuple[TableItem, list[Action], Condition | None]] = [
+            (counter_item(key), count_actions(key), None) for key in record.counters
+        ]
+        if record.rehash is not None:
+            rehash = record.rehash
+            user = UserItem(*UserItem.key(rehash.user_id))
+            updates.append(
+                (user, [UserItem.password_hash.set(rehash.new_hash)], UserItem.password_hash == rehash.old_hash)
             )
-        except UpdateError as error:
-            if not _condition_failed(error):
-                raise
+        if len(updates) == 1:
+            item, actions, condition = updates[0]
+            try:
+                item.update(actions=actions, condition=condition)
+            except UpdateError as error:
+                if not _condition_failed(error):
+                    raise
+        elif updates:
+
+            def write(tx: TransactWrite) -> None:
+                for item, actions, condition in updates:
+                    tx.update(item, actions=actions, condition=condition)
+
+            # A failed rehash condition cancels the whole transaction (returned, not raised): nothing to redo.
+            _commit(write)
 
     def put_auth_key(self, auth_key: AuthKey, created_at: str) -> None:
         item = AuthKeyItem(

@@ -10,8 +10,13 @@ from filmhub.data.models import CounterItem
 from filmhub.domain.rate_limits import CounterKey
 
 
+def counter_keys(key: CounterKey) -> tuple[str, str]:
+    """The counter's PK and SK."""
+    return CounterItem.key(key.scope, key.subject, key.window)
+
+
 def counter_item(key: CounterKey) -> CounterItem:
-    return CounterItem(*CounterItem.key(key.scope, key.subject, key.window))
+    return CounterItem(*counter_keys(key))
 
 
 def count_actions(key: CounterKey) -> list[Action]:

@@ -102,6 +102,14 @@ class DynamoFilmRepository:
         items = batch_get([FilmItem.key(film_id) for film_id in film_ids])
         return {item.id: film_from_item(item) for item in items if isinstance(item, FilmItem)}
 
+    def get_many_with_flags(
+        self, film_ids: Sequence[str], user_id: str
+    ) -> tuple[dict[str, Film], dict[str, FilmFlags]]:
+        keys = [key for film_id in film_ids for key in (FilmItem.key(film_id), FilmState.key(user_id, film_id))]
+        items = batch_get(keys)
+        films = {item.id: film_from_item(item) for item in items if isinstance(item, FilmItem)}
+        return films, {item.film_id: flags_from_state(item) for item in items if isinstance(item, FilmState)}
+
 
 class DynamoFilmStateRepository:
     def flags(self, user_id: str, film_ids: Iterable[str]) -> dict[str, FilmFlags]:

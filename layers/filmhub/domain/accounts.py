@@ -19,7 +19,16 @@ from fractions import Fraction
 from filmhub.domain.entities import AuthKey, AuthKeyState, Gradient, ListType, User
 from filmhub.domain.errors import Conflict, Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from filmhub.domain.ids import new_id
-from filmhub.domain.ports import AccountRepository, NewAccount, PasswordHashing, Signup, SignupOutcome
+from filmhub.domain.ports import (
+    AccountRepository,
+    LoginRecord,
+    NewAccount,
+    PasswordHashing,
+    PasswordRehash,
+    Signup,
+    SignupOutcome,
+)
+from filmhub.domain.rate_limits import CounterKey, FixedWindowLimit
 
 MIN_PASSWORD_LENGTH = 8
 #: argon2 pre-hashes any length, but a cap keeps a request from feeding it megabytes.
@@ -126,6 +135,11 @@ class SlidingWindowLimit:
 
 
 LOGIN_FAILURES = SlidingWindowLimit(LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_SECONDS)
+LOGIN_FAILURES_SCOPE = "login"
+
+
+def _failure_key(email: str, window: int) -> CounterKey:
+    return CounterKey(LOGIN_FAILURES_SCOPE, email, window, LOGIN_FAILURES.expires_at(window))
 
 
 def _problem(auth_key: AuthKey | None, now: float) -> AuthKeyProblem | None:
@@ -147,10 +161,13 @@ class AccountService:
         repository: AccountRepository,
         passwords: PasswordHashing,
         clock: Callable[[], float] = time.time,
+        login_requests: FixedWindowLimit | None = None,
     ) -> None:
         self._repository = repository
         self._passwords = passwords
         self._clock = clock
+        #: Password logins per client and window (an abuse limit on top of the per-email failure throttle).
+        self._login_requests = login_requests
 
     # --- email and password ---------------------------------------------------------------
 
@@ -166,25 +183,37 @@ class AccountService:
             raise Conflict(EMAIL_TAKEN)
         return user
 
-    def login(self, email: str, password: str) -> User:
-        """The user, if the password is right; one message for every failure (no account enumeration)."""
+    def login(self, email: str, password: str, client: str | None = None) -> User:
+        """The user, if the password is right; one message for every failure (no account enumeration).
+
+        ``client`` (who is calling: its address) is held to the login request limit.  Its window is read with
+        the email and counted with the attempt's outcome, so a login stays within three round trips.
+        """
         email = normalize_email(email)
         now = self._clock()
-        lookup = self._repository.login_lookup(email, LOGIN_FAILURES.windows(now))
-        # Checked before the password, so a throttled guesser learns nothing, not even from timing.
-        retry_after = LOGIN_FAILURES.retry_after(lookup.failures, now)
+        limit = self._login_requests
+        request = limit.key(client, now) if limit is not None and limit.enabled and client else None
+        requests = (request,) if request else ()
+        previous, current = (_failure_key(email, window) for window in LOGIN_FAILURES.windows(now))
+        lookup = self._repository.login_lookup(email, [previous, current, *requests])
+        # Both limits are checked before the password, so a throttled guesser learns nothing, not even from timing.
+        if limit is not None and request is not None and not limit.admits(lookup.counts.get(request, 0) + 1):
+            raise limit.rejection(now)
+        failures = {key.window: lookup.counts.get(key, 0) for key in (previous, current)}
+        retry_after = LOGIN_FAILURES.retry_after(failures, now)
         if retry_after is not None:
             raise TooManyRequests(retry_after, TOO_MANY_FAILED_LOGINS)
         account = self._repository.get_account(lookup.user_id) if lookup.user_id else None
         if account is None or account.password_hash is None:
             self._passwords.waste_time(password)
         elif self._passwords.verify(account.password_hash, password):
+            rehash = None
             if self._passwords.needs_rehash(account.password_hash):
                 new_hash = self._passwords.hash(password)
-                self._repository.replace_password_hash(account.user.id, account.password_hash, new_hash)
+                rehash = PasswordRehash(account.user.id, account.password_hash, new_hash)
+            self._repository.record_login(LoginRecord(requests, rehash))
             return account.user
-        window = LOGIN_FAILURES.windows(now)[1]
-        self._repository.record_login_failure(email, window, LOGIN_FAILURES.expires_at(window))
+        self._repository.record_login(LoginRecord((*requests, current)))
         raise Unauthorized(INVALID_LOGIN)
 
     def current_user(self, user_id: str) -> User:

@@ -1,7 +1,9 @@
 """Film search: by title over the local catalog and TMDB / Kinopoisk, and by a description through an LLM.
 
-One search page costs three DynamoDB round trips whatever the providers answer: the index postings
-of every query, the candidate films, the caller's flags.  Provider results new to the catalog are
+One search page costs two DynamoDB round trips whatever the providers answer: the index postings of
+every query, then the candidate films together with the caller's flags on them (so at most 50
+candidates for a signed-in caller, 100 for an anonymous one); with the request limit's counter that
+keeps a search within three.  Provider results new to the catalog are
 imported once (a conditional write each, made concurrently), under an id derived from their
 external id so that every later search finds the same film.
 """
@@ -36,7 +38,7 @@ from filmhub.domain.text import keywords, normalize, query_tokens, words
 log = logging.getLogger(__name__)
 
 LOCAL = "local"
-#: Keys one BatchGetItem takes: the candidate films of a page are read in one round trip.
+#: Keys one BatchGetItem takes: the postings of a keyword search are read in one round trip.
 MAX_BATCH_KEYS = 100
 #: Candidate titles asked of the LLM and looked up.
 MAX_CANDIDATES = 5
@@ -164,25 +166,24 @@ class FilmSearch:
         self._clock = clock
 
     def search(self, title: str | None, description: str | None, limit: int, user_id: str | None) -> list[FilmView]:
+        """Films as ``user_id`` sees them; the candidates are read with the caller's flags in one round trip."""
         title, description = (title or "").strip(), (description or "").strip()
         if description:
-            films = self._by_description(description, title or None, limit)
-        elif title:
-            films = self._by_titles([_Lookup(title)], limit)
-        else:
-            films = []
-        return self._views.with_flags(films, user_id)
+            return self._by_description(description, title or None, limit, user_id)
+        if title:
+            return self._by_titles([_Lookup(title)], limit, user_id)
+        return []
 
     # --- by description --------------------------------------------------------------------
 
-    def _by_description(self, description: str, title: str | None, limit: int) -> list[Film]:
+    def _by_description(self, description: str, title: str | None, limit: int, user_id: str | None) -> list[FilmView]:
         candidates = self._suggest(description, title)
         if not candidates:
-            return self._by_keywords(f"{title or ''} {description}", limit)
+            return self._by_keywords(f"{title or ''} {description}", limit, user_id)
         lookups = [_Lookup(c.title, c.year) for c in sorted(candidates, key=lambda c: -c.confidence)]
         if title:
             lookups.insert(0, _Lookup(title))
-        return self._by_titles(lookups, limit)
+        return self._by_titles(lookups, limit, user_id)
 
     def _suggest(self, description: str, title: str | None) -> list[TitleCandidate]:
         if self._suggester is None:
@@ -193,37 +194,40 @@ class FilmSearch:
             log.warning("title suggestions failed; falling back to keyword search", exc_info=True)
             return []
 
-    def _by_keywords(self, text: str, limit: int) -> list[Film]:
+    def _by_keywords(self, text: str, limit: int, user_id: str | None) -> list[FilmView]:
         stems = keywords(text)
-        hits = self._local.keyword_search(text, MAX_BATCH_KEYS)
-        candidates = self._films.get_many([hit.film_id for hit in hits])
-        return rank(list(candidates.values()), lambda film: keyword_matches(film, stems))[:limit]
+        hits = self._local.keyword_search(text, self._views.lookup_limit(user_id))
+        candidates = self._views.lookup([hit.film_id for hit in hits], user_id)
+        ranked = rank([view.film for view in candidates.values()], lambda film: keyword_matches(film, stems))
+        return [candidates[film.id] for film in ranked[:limit]]
 
     # --- by title --------------------------------------------------------------------------
 
-    def _by_titles(self, lookups: Sequence[_Lookup], limit: int) -> list[Film]:
+    def _by_titles(self, lookups: Sequence[_Lookup], limit: int, user_id: str | None) -> list[FilmView]:
         """Each title looked up in the local catalog and the providers (concurrently), the results of
         all titles interleaved (best of each first), deduplicated, imported where new."""
         titles = [lookup.title for lookup in lookups]
+        batch = self._views.lookup_limit(user_id)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            local_future = pool.submit(self._local.search, titles, MAX_BATCH_KEYS)
+            local_future = pool.submit(self._local.search, titles, batch)
             external = self._external_hits(titles, limit)
         local = [hits or [] for hits in local_future.result()]
         # One read for every candidate: provider films (to know which are new) and the best local ones,
         # at most half of the batch for the providers' films.
-        share = min(limit, MAX_BATCH_KEYS // (2 * len(lookups)))
+        share = min(limit, batch // (2 * len(lookups)))
         external = [_year_first(hits[:share], lookup.year) for hits, lookup in zip(external, lookups, strict=True)]
         external_ids = list(dict.fromkeys(hit.film_id for hit in chain.from_iterable(external)))
-        room = max(MAX_BATCH_KEYS - len(external_ids), 0) // len(lookups)
-        local_ids = [hit.film_id for hits in local for hit in hits[:room]]
-        stored = self._films.get_many(list(dict.fromkeys(external_ids + local_ids)))
+        # The rest of the batch for the best local hits, taking from every title in turn (titles share hits).
+        local_ids = [hit.film_id for hit in _interleave(local) if hit.film_id not in external_ids]
+        local_ids = list(dict.fromkeys(local_ids))[: max(batch - len(external_ids), 0)]
+        stored = self._views.lookup(external_ids + local_ids, user_id)
 
         per_title: list[list[CatalogHit]] = []
         local_keys: set[tuple[str, int | None]] = set()
         for title, local_hits, external_hits in zip(titles, local, external, strict=True):
-            known = [stored[hit.film_id] for hit in local_hits[:room] if hit.film_id in stored]
+            known = [stored[hit.film_id].film for hit in local_hits if hit.film_id in stored]
             ranked = [CatalogHit(film.id) for film in rank(known, partial(title_matches, tokens=query_tokens(title)))]
-            local_keys.update(_identity(stored[hit.film_id]) for hit in ranked)
+            local_keys.update(_identity(stored[hit.film_id].film) for hit in ranked)
             per_title.append(ranked + external_hits if self._local_first else external_hits + ranked)
 
         page: list[CatalogHit] = []
@@ -256,11 +260,12 @@ class FilmSearch:
                 answers[i] = result
         return [answer or [] for answer in answers]
 
-    def _materialize(self, page: Sequence[CatalogHit], stored: dict[str, Film]) -> list[Film]:
+    def _materialize(self, page: Sequence[CatalogHit], stored: dict[str, FilmView]) -> list[FilmView]:
         new = [hit.external for hit in page if hit.film_id not in stored and hit.external is not None]
         imported = concurrently([partial(self.import_external, film) for film in new])
-        films = stored | {film.id: film for film in imported}
-        return [films[hit.film_id] for hit in page if hit.film_id in films]
+        # A film imported just now is in none of the caller's lists.
+        views = stored | {film.id: FilmView(film) for film in imported}
+        return [views[hit.film_id] for hit in page if hit.film_id in views]
 
     def import_external(self, external: ExternalFilm) -> Film:
         """A provider's film as ours: completed with its details and stored once (idempotent)."""

@@ -30,6 +30,12 @@ class FilmRepository(Protocol):
         """Films by id (missing ids are absent from the result); one BatchGetItem per 100 ids."""
         ...
 
+    def get_many_with_flags(
+        self, film_ids: Sequence[str], user_id: str
+    ) -> tuple[dict[str, Film], dict[str, FilmFlags]]:
+        """Films by id and one user's flags on them (absent: no flags), in one BatchGetItem per 50 ids."""
+        ...
+
 
 class FilmStateRepository(Protocol):
     def flags(self, user_id: str, film_ids: Iterable[str]) -> dict[str, FilmFlags]:

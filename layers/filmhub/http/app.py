@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from filmhub.http.errors import register_error_handlers
+from filmhub.http.errors import MALFORMED_JSON, error_response, register_error_handlers
 from filmhub.http.observability import logger, metrics, tracer
 
 API_PREFIX = "/api/v1"
+#: Request bodies are refused unread above this size (413), except a poster's multipart form: its route
+#: has its own, larger limit.
+MAX_BODY_BYTES = 1024 * 1024
+MULTIPART = "multipart/form-data"
+BODY_TOO_LARGE = "Request body is larger than 1 MB"
+NOT_UTF8 = "Request body is not UTF-8 text"
 
 #: Russian text stays readable in responses (UTF-8, not \\u escapes).
 json_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -23,12 +31,58 @@ json_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), defa
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
+def json_loads(text: str) -> Any:
+    """``json.loads`` that reports absurdly nested documents as malformed (a 400), not a RecursionError (a 500)."""
+    try:
+        return json.loads(text)
+    except RecursionError as error:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from error
+
+
 def create_app(*routers: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(strip_prefixes=[API_PREFIX], enable_validation=True, serializer=json_dumps)
+    app = APIGatewayHttpResolver(
+        strip_prefixes=[API_PREFIX], enable_validation=True, serializer=json_dumps, json_body_deserializer=json_loads
+    )
     register_error_handlers(app)
     for router in routers:
         app.include_router(router)
     return app
+
+
+def refuse_body(event: dict[str, Any]) -> Response | None:
+    """The answer to a body no route should read: too large (413) or not text (400); None for an acceptable one.
+
+    Checked before routing, so such a body is never decoded or parsed.  A poster's multipart form is its
+    route's business (binary, up to 5 MB)."""
+    body = event.get("body")
+    content_type = str((event.get("headers") or {}).get("content-type", "")).lower()
+    if not body or content_type.startswith(MULTIPART):
+        return None
+    if not event.get("isBase64Encoded"):
+        too_large = len(body.encode(errors="surrogatepass")) > MAX_BODY_BYTES
+        return error_response(413, BODY_TOO_LARGE) if too_large else None
+    try:
+        raw = base64.b64decode(body, validate=True)
+    except binascii.Error:
+        return error_response(400, NOT_UTF8)
+    if len(raw) > MAX_BODY_BYTES:
+        return error_response(413, BODY_TOO_LARGE)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        is_json = not content_type or "json" in content_type
+        return error_response(400, MALFORMED_JSON if is_json else NOT_UTF8)
+    return None
+
+
+def proxy_result(response: Response) -> dict[str, Any]:
+    """A response built outside the resolver, in API Gateway's proxy format."""
+    return {
+        "statusCode": response.status_code,
+        "headers": response.headers,
+        "body": response.body,
+        "isBase64Encoded": False,
+    }
 
 
 def lambda_entry_point(app: APIGatewayHttpResolver) -> LambdaHandler:
@@ -38,6 +92,9 @@ def lambda_entry_point(app: APIGatewayHttpResolver) -> LambdaHandler:
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(raise_on_empty_metrics=False)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        refused = refuse_body(event)
+        if refused is not None:
+            return proxy_result(refused)
         return app.resolve(event, context)
 
     return handler

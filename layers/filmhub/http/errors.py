@@ -1,26 +1,32 @@
 """Every error the API returns, in one place: ``{"status_code", "detail"[, "extra"]}``.
 
 Domain errors map to their status here; validation errors become 422 (400 for malformed JSON or
-a malformed id in the path); DynamoDB / S3 failures that survived the SDK's retries become 503
-with ``Retry-After``; anything unexpected is logged with its traceback and answered with a bare
-500 envelope, never the traceback.
+a malformed id in the path, 415 for a body declared as something other than JSON); DynamoDB / S3
+failures that survived the SDK's retries become 503 with ``Retry-After``; anything unexpected is
+logged with its traceback and answered with a bare 500 envelope, never the traceback.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException
 
 from filmhub.domain import errors
 from filmhub.http.observability import logger
+
+MALFORMED_JSON = "Malformed JSON body"
+UNSUPPORTED_CONTENT_TYPE = "Content-Type must be application/json"
 
 STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.InvalidInput: 400,
@@ -75,7 +81,7 @@ def validation_error_response(error: RequestValidationError) -> Response:
         logger.error("response failed validation", extra={"problems": problems})
         return error_response(500, HTTPStatus.INTERNAL_SERVER_ERROR.phrase)
     if any(problem.get("type") == "json_invalid" for problem in problems):
-        return error_response(400, "Malformed JSON body")
+        return error_response(400, MALFORMED_JSON)
     path_problems = [p for p in problems if tuple(p.get("loc", ()))[:1] == ("path",)]
     if path_problems:
         extra = [{"key": _field_name(p["loc"]), "message": "must be a UUID"} for p in path_problems]
@@ -84,23 +90,40 @@ def validation_error_response(error: RequestValidationError) -> Response:
     return error_response(422, "Validation error", extra=extra)
 
 
+#: Error codes of a dependency that is throttling or briefly failing: the caller may retry (503).
+TRANSIENT_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "SlowDown",
+    "ServiceUnavailable",
+    "InternalServerError",
+    "InternalError",
+}
+#: Why DynamoDB cancels a transaction when it is throttled or loses a race (each item has a reason).
+TRANSIENT_CANCELLATIONS = {"ThrottlingError", "ProvisionedThroughputExceeded", "TransactionConflict"}
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """The error and what caused it: PynamoDB keeps the botocore error in ``cause``, not in ``__cause__``."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = getattr(current, "cause", None) or current.__cause__ or current.__context__
+
+
 def is_throttling(error: BaseException) -> bool:
-    cause: BaseException | None = error
-    while cause is not None:
+    """Whether ``error`` means a dependency is throttling or briefly down (after the SDK's own retries)."""
+    for cause in _causes(error):
+        reasons = getattr(cause, "cancellation_reasons", None) or []
+        if any(reason is not None and reason.code in TRANSIENT_CANCELLATIONS for reason in reasons):
+            return True
         if isinstance(cause, ClientError):
-            code = cause.response.get("Error", {}).get("Code", "")
-            return code in {
-                "ProvisionedThroughputExceededException",
-                "ThrottlingException",
-                "RequestLimitExceeded",
-                "SlowDown",
-                "ServiceUnavailable",
-                "InternalServerError",
-                "InternalError",
-            }
+            return cause.response.get("Error", {}).get("Code", "") in TRANSIENT_CODES
         if isinstance(cause, BotoCoreError):
             return True
-        cause = cause.__cause__
     return False
 
 
@@ -112,6 +135,10 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
     @app.exception_handler(RequestValidationError)
     def _validation(error: RequestValidationError) -> Response:
         return validation_error_response(error)
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def _unsupported_content_type(_: RequestUnsupportedContentType) -> Response:
+        return error_response(415, UNSUPPORTED_CONTENT_TYPE)
 
     @app.exception_handler(NotFoundError)
     def _not_found(_: NotFoundError) -> Response:

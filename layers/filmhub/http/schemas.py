@@ -149,7 +149,7 @@ UsernameIn = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 
 
 class RegisterIn(BaseModel):
-    email: EmailIn = Field(description="Trimmed and compared case-insensitively")
+    email: EmailIn = Field(description="Trimmed and compared case-insensitively", json_schema_extra={"format": "email"})
     password: PasswordIn
     username: UsernameIn
 
@@ -236,6 +236,7 @@ class WatchlistOut(BaseModel):
 
 # --- films --------------------------------------------------------------------------------
 
+MAX_RELEASE_YEAR = 9999
 FilmTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
 FilmDescription = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Country = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -246,7 +247,8 @@ class FilmIn(BaseModel):
     description: FilmDescription
     genres_ids: list[UUID] | None = Field(default=None, description="A genre id given twice counts once")
     country: Country | None = None
-    release_year: Annotated[int, Field(gt=0)] | None = None
+    #: Four digits at most: a year, and a number DynamoDB can store (38 significant digits) whatever is sent.
+    release_year: Annotated[int, Field(gt=0, le=MAX_RELEASE_YEAR)] | None = None
 
 
 class PosterUploadIn(BaseModel):

@@ -1,0 +1,253 @@
+"""Every route of the route table × {no token, garbage, bad signature, ``alg: none``, expired, another user}.
+
+Protected routes answer 401 to the first five; with a valid token of another user, every request that
+reaches the victim's list, list items, film or poster is 403 and changes nothing: the whole table and
+the poster bucket are compared before and after each refused request.  Public routes (the catalog
+reads, the logins) answer the same without a token and ignore one; routes with optional auth (film and
+mix reads, search) answer anonymously without a token but 401 to a bad one, never as anonymous.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import boto3
+import jwt
+import pytest
+
+from filmhub.routes import API_PREFIX, ROUTES
+from filmhub.seed.catalog import GENRES, MOODS
+from filmhub.seed.seeder import seed_catalog
+from filmhub.settings import get_settings
+from filmhub.wiring import account_service
+from local.moto_patches import dump_table
+from tests.support.api import ApiClient, ApiResponse
+from tests.support.aws import mocked_aws
+from tests.support.fixtures import make_mix, register_user
+from tests.support.media import TINY_JPEG, multipart_form
+
+Access = Literal["public", "optional", "protected"]
+TOKEN_KINDS = ("no token", "garbage", "bad signature", "alg: none", "expired", "another user")
+BAD_TOKEN_KINDS = TOKEN_KINDS[:-1]
+#: Neither the documentation nor the health probe nor the Telegram webhook (its own secret: test_bot) take tokens.
+UNMATRIXED = {"docs", "health", "bot"}
+PASSWORD = "correct horse"
+
+
+@dataclass(frozen=True)
+class World:
+    victim_id: str
+    victim_email: str
+    ids: dict[str, str]
+    tokens: dict[str, str | None]
+
+
+Body = dict[str, Any] | Callable[[World], dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Row:
+    #: "METHOD /path" as in the route table, without the API prefix.
+    route: str
+    access: Access
+    #: What a public route answers (token or not); what another user's valid token gets on a protected one.
+    expected: tuple[int, ...]
+    body: Body = None
+    #: The path with the victim's ids when it differs from the route's own placeholders.
+    path: str | None = None
+    multipart: bool = False
+    query: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.route + (f" [{self.path}]" if self.path else "")
+
+
+def fresh_email(_: World) -> dict[str, Any]:
+    return {"email": f"{uuid.uuid4().hex[:10]}@example.com", "password": PASSWORD, "username": "новичок"}
+
+
+def pending_key(_: World) -> dict[str, Any]:
+    return {"tg_code": account_service().new_auth_key()}
+
+
+def confirmed_key(_: World) -> dict[str, Any]:
+    key = account_service().new_auth_key()
+    account_service().confirm_auth_key(key, 10_000 + int(uuid.uuid4().int % 1_000_000), "tg")
+    return {"tg_code": key}
+
+
+FILM = {"title": "Чужой фильм", "description": "Не ваш."}
+FORBIDDEN = (403,)
+
+ROWS = [
+    # --- public: the catalog reads and the logins work without a token and ignore one
+    Row("GET /genres", "public", (200,)),
+    Row("GET /genres/{genre_id}", "public", (200,)),
+    Row("GET /moods", "public", (200,)),
+    Row("GET /moods/{mood_id}", "public", (200,)),
+    Row("GET /mix", "public", (200,)),
+    Row("GET /mix/{mix_id}", "public", (200,)),
+    Row("POST /auth/register", "public", (201,), fresh_email),
+    Row("POST /auth/login", "public", (201,), lambda world: {"email": world.victim_email, "password": PASSWORD}),
+    Row("POST /auth/telegram/get_auth_key", "public", (201,)),
+    Row("POST /auth/telegram/check_auth_key", "public", (200,), pending_key),
+    Row("POST /auth/telegram/login", "public", (201,), confirmed_key),
+    # --- optional auth: anonymous without a token, 401 with a bad one, the caller's own flags with a good one
+    Row("GET /mix/{mix_id}/items", "optional", (200,)),
+    Row("GET /films/{film_id}", "optional", (200,)),
+    Row("GET /films/search", "optional", (200,), query={"title": "чужой"}),
+    # --- protected, on the caller's own data: another user's token just acts as that user
+    Row("GET /me", "protected", (200,)),
+    Row("GET /me/watchlists", "protected", (200,)),
+    Row("POST /me/watchlists", "protected", (201,), {"title": "Свой"}),
+    Row("POST /films", "protected", (201,), FILM),
+    Row("POST /recommend", "protected", (201, 404)),
+    Row("POST /recommend/{film_id}/hide", "protected", (204,)),
+    Row("DELETE /recommend/{film_id}/hide", "protected", (204,)),
+    # --- protected, on the victim's list (custom, then built-in by id), its items, its film and poster
+    Row("GET /me/watchlists/{list_id}", "protected", FORBIDDEN),
+    Row("GET /me/watchlists/{list_id}", "protected", FORBIDDEN, path="/me/watchlists/{liked_id}"),
+    Row("PATCH /me/watchlists/{list_id}", "protected", FORBIDDEN, {"title": "Взлом"}),
+    Row("PATCH /me/watchlists/{list_id}", "protected", FORBIDDEN, {"title": "Взлом"}, path="/me/watchlists/{liked_id}"),
+    Row("DELETE /me/watchlists/{list_id}", "protected", FORBIDDEN),
+    Row("GET /me/watchlists/{list_id}/items", "protected", FORBIDDEN),
+    Row("GET /me/watchlists/{list_id}/items", "protected", FORBIDDEN, path="/me/watchlists/{liked_id}/items"),
+    Row(
+        "PUT /me/watchlists/{list_id}/items/add",
+        "protected",
+        FORBIDDEN,
+        lambda world: {"film_id": world.ids["film_id"]},
+    ),
+    Row("DELETE /me/watchlists/{list_id}/items/{film_id}", "protected", FORBIDDEN),
+    Row(
+        "DELETE /me/watchlists/{list_id}/items/{film_id}",
+        "protected",
+        FORBIDDEN,
+        path="/me/watchlists/{liked_id}/items/{film_id}",
+    ),
+    Row("PUT /films/{film_id}", "protected", FORBIDDEN, FILM),
+    Row("PUT /films/{film_id}/poster", "protected", FORBIDDEN, multipart=True),
+    Row("DELETE /films/{film_id}/poster", "protected", FORBIDDEN),
+    Row("POST /films/{film_id}/poster/upload-url", "protected", FORBIDDEN, {"content_type": "image/png"}),
+    Row(
+        "POST /films/{film_id}/poster/confirm",
+        "protected",
+        FORBIDDEN,
+        lambda world: {"key": f"posters/{world.ids['film_id']}/{uuid.uuid4()}.jpg"},
+    ),
+    # --- protected, admins only: a user's token is 403
+    Row("POST /mix", "protected", FORBIDDEN, {"title": "Чужой микс"}),
+    Row("PUT /mix/{mix_id}", "protected", FORBIDDEN, {"title": "Чужой микс"}),
+    Row("DELETE /mix/{mix_id}", "protected", FORBIDDEN),
+    Row("PUT /mix/{mix_id}/items/add", "protected", FORBIDDEN, lambda world: {"film_id": world.ids["film_id"]}),
+    Row("DELETE /mix/{mix_id}/items/{film_id}", "protected", FORBIDDEN),
+    Row("PUT /mix/{mix_id}/items/order", "protected", FORBIDDEN, lambda world: {"film_ids": [world.ids["film_id"]]}),
+]
+
+
+def b64url(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def forged_tokens(user_id: str) -> dict[str, str | None]:
+    """Tokens that claim to be ``user_id`` but must not get in."""
+    now = int(time.time())
+    claims = {"sub": user_id, "iat": now, "exp": now + 3600}
+    secret = get_settings().secret("jwt_secret")
+    return {
+        "no token": None,
+        "garbage": "garbage",
+        "bad signature": jwt.encode(claims, "another-secret-that-is-long-enough-0123456789", algorithm="HS256"),
+        "alg: none": f"{b64url({'alg': 'none', 'typ': 'JWT'})}.{b64url(claims)}.",
+        "expired": jwt.encode({**claims, "iat": now - 7200, "exp": now - 60}, secret, algorithm="HS256"),
+    }
+
+
+@pytest.fixture(scope="module")
+def world() -> Iterator[World]:
+    """A victim with a film (with a poster) in a custom list and liked, a mix of it, and a stranger."""
+    with mocked_aws():
+        seed_catalog()
+        victim = ApiClient()
+        victim_id, victim.token = register_user(victim, "жертва")
+        victim_email = victim.get("/me").json["email"]
+        film_id = victim.post("/films", json_body=FILM).json["id"]
+        body, content_type = multipart_form(TINY_JPEG)
+        assert victim.put(f"/films/{film_id}/poster", body=body, content_type=content_type).status == 204
+        list_id = victim.post("/me/watchlists", json_body={"title": "Моё"}).json["id"]
+        for path in (f"/me/watchlists/{list_id}", "/me/watchlists/liked"):
+            assert victim.put(f"{path}/items/add", json_body={"film_id": film_id}).status == 204
+        ids = {
+            "film_id": film_id,
+            "list_id": list_id,
+            "liked_id": victim.get("/me/watchlists/liked").json["id"],
+            "mix_id": make_mix([film_id]),
+            "genre_id": GENRES[0].id,
+            "mood_id": MOODS[0].id,
+        }
+        _, stranger = register_user(ApiClient(), "чужой")
+        yield World(victim_id, victim_email, ids, {**forged_tokens(victim_id), "another user": stranger})
+
+
+def stored_state() -> tuple[list[str], list[str]]:
+    """Every item of the table (read from moto directly: a Scan, only faster) and every poster object."""
+    settings = get_settings()
+    items = sorted(json.dumps(item, sort_keys=True) for item in dump_table(settings.aws_region, settings.table_name))
+    listing = boto3.client("s3", region_name=settings.aws_region).list_objects_v2(Bucket=settings.posters_bucket)
+    return items, sorted(entry["Key"] for entry in listing.get("Contents", []))
+
+
+def send(world: World, row: Row, token: str | None) -> ApiResponse:
+    method, route_path = row.route.split(" ", 1)
+    path = (row.path or route_path).format(**world.ids)
+    body = row.body(world) if callable(row.body) else row.body
+    api = ApiClient()
+    if row.multipart:
+        data, content_type = multipart_form(TINY_JPEG)
+        return api.request(method, path, body=data, content_type=content_type, token=token)
+    return api.request(method, path, json_body=body, query=row.query or None, token=token)
+
+
+def expected_row(row: Row) -> dict[str, tuple[int, ...]]:
+    if row.access == "public":
+        return dict.fromkeys(TOKEN_KINDS, row.expected)
+    anonymous = (200,) if row.access == "optional" else (401,)
+    return {"no token": anonymous, **dict.fromkeys(BAD_TOKEN_KINDS[1:], (401,)), "another user": row.expected}
+
+
+def test_the_matrix_covers_every_route() -> None:
+    served = {route.route_key.replace(API_PREFIX, "", 1) for route in ROUTES if route.function not in UNMATRIXED}
+    assert {row.route for row in ROWS} == served
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_route_answers_each_kind_of_token(world: World, row: Row) -> None:
+    expected = expected_row(row)
+    answered: dict[str, int] = {}
+    for kind in TOKEN_KINDS:
+        refused = min(expected[kind]) >= 400
+        before = stored_state() if refused else None
+        response = send(world, row, world.tokens[kind])
+        answered[kind] = response.status
+        if response.status in (401, 403, 404):
+            assert response.json["status_code"] == response.status
+        if before is not None:
+            assert stored_state() == before, f"{kind}: a refused request changed the table or the bucket"
+    assert {kind: status for kind, status in answered.items() if status not in expected[kind]} == {}, answered
+
+
+def test_another_users_reads_never_show_the_victims_flags_or_lists(world: World) -> None:
+    stranger = ApiClient(token=world.tokens["another user"])
+    film = stranger.get(f"/films/{world.ids['film_id']}").json
+    assert (film["is_liked"], film["is_wish"], film["is_watched"]) == (False, False, False)
+    assert all(not f["is_liked"] for f in stranger.get(f"/mix/{world.ids['mix_id']}/items").json)
+    assert world.ids["list_id"] not in {w["id"] for w in stranger.get("/me/watchlists").json}
+    assert stranger.get("/me/watchlists/liked").json["id"] != world.ids["liked_id"]
+    assert stranger.get("/me").json["id"] != world.victim_id

@@ -1,0 +1,79 @@
+"""The fixed-window request limiter, and its settings."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from pydantic import ValidationError
+
+from filmhub.domain.errors import TooManyRequests
+from filmhub.domain.rate_limits import CounterKey, FixedWindowLimit, RequestLimiter
+from filmhub.settings import Settings
+
+START = 60 * 30_000_000  # the first second of a window
+
+
+class Counters:
+    """An in-memory ``RequestCounter``."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[CounterKey] = Counter()
+
+    def add(self, key: CounterKey) -> int:
+        self.counts[key] += 1
+        return self.counts[key]
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_keys_are_per_scope_subject_and_window_and_expire_with_it() -> None:
+    limit = FixedWindowLimit("requests-search", 3, 60)
+    assert limit.key("ip:10.0.0.1", START + 59.9) == CounterKey(
+        "requests-search", "ip:10.0.0.1", 30_000_000, START + 60
+    )
+    assert limit.key("ip:10.0.0.1", START + 60).window == 30_000_001
+
+
+def test_a_client_gets_its_limit_per_window_then_429_until_the_window_ends() -> None:
+    counters, clock = Counters(), Clock(START + 15.2)
+    limiter, limit = RequestLimiter(counters, clock), FixedWindowLimit("requests-login", 3, 60)
+    for _ in range(3):
+        limiter.admit(limit, "ip:10.0.0.1")
+    with pytest.raises(TooManyRequests) as rejected:
+        limiter.admit(limit, "ip:10.0.0.1")
+    assert rejected.value.retry_after_seconds == 45  # whole seconds until the window ends, rounded up
+    limiter.admit(limit, "ip:10.0.0.2")  # another client has its own count
+    limiter.admit(FixedWindowLimit("requests-search", 3, 60), "ip:10.0.0.1")  # and another scope
+    clock.now = START + 60
+    limiter.admit(limit, "ip:10.0.0.1")  # a new window
+
+
+def test_retry_after_is_at_least_a_second() -> None:
+    limiter, limit = RequestLimiter(Counters(), Clock(START + 59.99)), FixedWindowLimit("s", 1, 60)
+    limiter.admit(limit, "ip:1")
+    with pytest.raises(TooManyRequests) as rejected:
+        limiter.admit(limit, "ip:1")
+    assert rejected.value.retry_after_seconds == 1
+
+
+def test_a_zero_limit_is_off_and_costs_no_write() -> None:
+    counters = Counters()
+    for _ in range(100):
+        RequestLimiter(counters, Clock(START)).admit(FixedWindowLimit("s", 0, 60), "ip:1")
+    assert counters.counts == Counter()
+
+
+def test_limits_are_validated_settings() -> None:
+    settings = Settings.from_environ({"RATE_LIMIT_LOGIN": "5", "RATE_LIMIT_WINDOW_SECONDS": "30"})
+    assert (settings.rate_limit_login, settings.rate_limit_window_seconds) == (5, 30)
+    assert (Settings().rate_limit_auth_key, Settings().rate_limit_search) == (10, 60)
+    for bad in ({"RATE_LIMIT_SEARCH": "-1"}, {"RATE_LIMIT_WINDOW_SECONDS": "0"}, {"RATE_LIMIT_LOGIN": "many"}):
+        with pytest.raises(ValidationError):
+            Settings.from_environ(bad)
