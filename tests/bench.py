@@ -325,7 +325,7 @@ class Prices:
     http_api_per_million: float = 1.00  # the first 300 million requests a month
     dynamodb_rru_per_million: float = 0.125  # on-demand, after the November 2024 price cut
     dynamodb_wru_per_million: float = 0.625
-    as_of: str = "2025-06 (AWS pricing pages; DynamoDB on-demand as cut on 2024-11-01)"
+    as_of: str = "AWS list prices published in 2025; DynamoDB on-demand as cut on 2024-11-01"
 
 
 PRICES = Prices()
@@ -546,7 +546,7 @@ def run(write: bool) -> int:
         "function's memory from `infra/function_settings.py`. On Lambda every DynamoDB call adds a network round "
         "trip (a few ms) that moto does not have, and the CPU share depends on the memory size: read the latencies "
         "as relative.\n",
-        f"Prices (USD, {PRICES.as_of}): Lambda arm64 ${PRICES.lambda_arm_gb_second} per GB-s and "
+        f"Prices in USD ({PRICES.as_of}): Lambda arm64 ${PRICES.lambda_arm_gb_second:.10f} per GB-s and "
         f"${PRICES.lambda_per_million:.2f} per million requests; API Gateway HTTP API "
         f"${PRICES.http_api_per_million:.2f} per million; DynamoDB on-demand "
         f"${PRICES.dynamodb_rru_per_million} per million RRU and "

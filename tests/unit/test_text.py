@@ -25,3 +25,14 @@ def test_long_words_are_indexed_up_to_the_max_prefix() -> None:
 def test_query_tokens_match_index_tokens_of_the_title() -> None:
     title_tokens = index_tokens("Ёлки-палки")
     assert set(query_tokens("ёлк ПАЛ")) <= title_tokens
+
+
+def test_a_long_title_keeps_every_whole_word_token_within_the_cap() -> None:
+    from filmhub.data.film_store import MAX_TITLE_TOKENS, title_tokens
+    from filmhub.domain.entities import Film
+
+    long_words = [f"слово{number:02d}абвгдеж" for number in range(12)]  # 12 words of 13 letters
+    film = Film(id="f", title=" ".join(long_words), description="d")
+    tokens = title_tokens(film)
+    assert len(tokens) == MAX_TITLE_TOKENS
+    assert all(query_tokens(word)[0] in tokens for word in long_words)

@@ -19,7 +19,7 @@ from pynamodb.transactions import TransactWrite
 from filmhub.data.models import DescriptionToken, ExternalIdClaim, FilmItem, GenreFilm, GenreRef, TableItem, TitleToken
 from filmhub.domain.entities import Film
 from filmhub.domain.ports import ExternalRef
-from filmhub.domain.text import index_tokens, keywords
+from filmhub.domain.text import MAX_PREFIX, index_tokens, keywords, words
 from filmhub.seed.catalog import GENRES
 
 TRANSACTION_LIMIT = 100
@@ -66,9 +66,15 @@ def film_to_item(film: Film, created_at: str) -> FilmItem:
 
 
 def title_tokens(film: Film) -> list[str]:
-    """Tokens of the title (and original title), shortest prefixes first, capped for the transaction."""
-    tokens = sorted(index_tokens(film.title) | index_tokens(film.original_title or ""), key=lambda t: (len(t), t))
-    return tokens[:MAX_TITLE_TOKENS]
+    """Tokens of the title (and original title), capped for the transaction.
+
+    Every word's whole-word token (what a query for that word looks up) comes first, so a long title
+    stays findable by each of its words; the remaining prefixes follow, shortest first.
+    """
+    text = f"{film.title} {film.original_title or ''}"
+    whole_words = [word[:MAX_PREFIX] for word in words(text)]
+    prefixes = sorted(index_tokens(film.title) | index_tokens(film.original_title or ""), key=lambda t: (len(t), t))
+    return list(dict.fromkeys([*whole_words, *prefixes]))[:MAX_TITLE_TOKENS]
 
 
 def description_tokens(film: Film) -> list[str]:
