@@ -18,6 +18,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from filmhub.data.conditions import TRANSACTION_CANCELLED, condition_failed
 from filmhub.data.film_store import transaction
 from filmhub.data.models import (
     AuthKeyItem,
@@ -106,7 +107,7 @@ class DynamoAccountRepository:
             try:
                 item.update(actions=actions, condition=condition)
             except UpdateError as error:
-                if not _condition_failed(error):
+                if not condition_failed(error):
                     raise
         elif updates:
 
@@ -152,7 +153,7 @@ class DynamoAccountRepository:
         try:
             item.update(actions=_transition_actions(new, user_id), condition=_in_state(expected, now))
         except UpdateError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 return None
             raise
         return _auth_key(key, item)
@@ -179,11 +180,7 @@ def _commit(write: Callable[[TransactWrite], None]) -> list[TableItem | None]:
 
 
 def _cancelled(error: TransactWriteError) -> bool:
-    return error.cause_response_code == "TransactionCanceledException"
-
-
-def _condition_failed(error: UpdateError) -> bool:
-    return error.cause_response_code == "ConditionalCheckFailedException"
+    return error.cause_response_code == TRANSACTION_CANCELLED
 
 
 def _in_state(state: AuthKeyState, now: int) -> Condition:

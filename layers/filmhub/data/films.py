@@ -6,6 +6,7 @@ from collections.abc import Collection
 
 from pynamodb.exceptions import UpdateError
 
+from filmhub.data.conditions import condition_failed
 from filmhub.data.film_store import put_new_film, update_film
 from filmhub.data.models import DescriptionToken, FilmItem, FilmState, TitleToken
 from filmhub.data.repositories import batch_get, film_from_item, flags_from_state
@@ -46,7 +47,7 @@ class DynamoFilmStore:
         try:
             FilmItem(*FilmItem.key(film_id)).update(actions=actions, condition=FilmItem.PK.exists() & unchanged)
         except UpdateError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 return False
             raise
         return True

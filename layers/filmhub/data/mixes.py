@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 
+from filmhub.data.conditions import cancelled_by_condition, condition_failed, purge_entries
 from filmhub.data.film_store import transaction
 from filmhub.data.models import HEADER_FIRST_ASCENDING, FilmItem, MixEntry, MixItem, TableItem
 from filmhub.data.repositories import batch_get, film_from_item, mix_from_item
@@ -40,7 +41,7 @@ class DynamoMixRepository:
         try:
             mix_to_item(mix).save(condition=LIVE_MIX)
         except PutError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 raise NotFound("Mix not found") from error
             raise
 
@@ -56,17 +57,16 @@ class DynamoMixRepository:
                 tx.condition_check(MixItem, *MixItem.key(mix_id), condition=LIVE_MIX)
                 tx.save(_entry(mix_id, film_id, position), condition=MixEntry.PK.does_not_exist())
         except TransactWriteError as error:
-            header, entry = (error.cancellation_reasons or [None, None])[:2]
-            if header is not None and header.code == "ConditionalCheckFailed":
+            if cancelled_by_condition(error, 0):
                 raise NotFound("Mix not found") from error
-            if entry is None or entry.code != "ConditionalCheckFailed":
+            if not cancelled_by_condition(error, 1):  # an entry already there keeps its place
                 raise
 
     def remove_entry(self, mix_id: str, film_id: str) -> bool:
         try:
             MixEntry(*MixEntry.key(mix_id, film_id)).delete(condition=MixEntry.PK.exists())
         except DeleteError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 return False
             raise
         return True
@@ -96,9 +96,4 @@ class DynamoMixRepository:
         )
 
     def purge(self, mix_id: str) -> None:
-        pk, _ = MixItem.key(mix_id)
-        with TableItem.batch_write() as batch:
-            for entry in TableItem.query(pk, TableItem.SK.startswith("FILM#"), consistent_read=True):
-                batch.delete(entry)
-        # The header goes last, so an interrupted delete leaves a hidden header to finish from.
-        MixItem(*MixItem.key(mix_id)).delete()
+        purge_entries(MixItem(*MixItem.key(mix_id)))

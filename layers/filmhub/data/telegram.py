@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from pynamodb.exceptions import PutError
 
+from filmhub.data.conditions import condition_failed
 from filmhub.data.models import BotPageCursor, ProcessedUpdate
 
 #: Telegram keeps an unacknowledged update for at most 24 hours, so no retry arrives later than that.
@@ -27,7 +28,7 @@ class DynamoBotState:
         try:
             item.save(condition=ProcessedUpdate.PK.does_not_exist())
         except PutError as error:
-            if error.cause_response_code == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 return False
             raise
         return True

@@ -9,6 +9,7 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex
 
+from filmhub.data.conditions import cancelled_by_condition, condition_failed, purge_entries
 from filmhub.data.film_store import transaction
 from filmhub.data.models import (
     HEADER_FIRST_DESCENDING,
@@ -22,8 +23,6 @@ from filmhub.data.repositories import batch_get, film_from_item, flags_from_stat
 from filmhub.domain.entities import Film, FilmFlags, Gradient, ListType
 from filmhub.domain.errors import NotFound
 from filmhub.domain.watchlists import Position, Watchlist
-
-CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 @dataclass(frozen=True)
@@ -74,10 +73,6 @@ def watchlist_to_item(watchlist: Watchlist) -> WatchlistItem:
     return item
 
 
-def _condition_failed(error: Exception) -> bool:
-    return getattr(error, "cause_response_code", None) == CONDITION_FAILED
-
-
 class DynamoWatchlistRepository:
     def user_lists(self, user_id: str) -> list[Watchlist]:
         pk, _ = WatchlistItem.index_key(user_id, "", "")
@@ -105,7 +100,7 @@ class DynamoWatchlistRepository:
                 condition=WatchlistItem.PK.exists() & WatchlistItem.deleting.does_not_exist(),
             )
         except UpdateError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 raise NotFound("Watchlist not found") from error
             raise
 
@@ -120,21 +115,12 @@ class DynamoWatchlistRepository:
                 condition=WatchlistItem.PK.exists() & (WatchlistItem.user_id == watchlist.user_id),
             )
         except UpdateError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 raise NotFound("Watchlist not found") from error
             raise
 
     def purge(self, list_id: str) -> int:
-        pk, _ = WatchlistItem.key(list_id)
-        removed = 0
-        entries = TableItem.query(pk, TableItem.SK.startswith("FILM#"), consistent_read=True)
-        with TableItem.batch_write() as batch:
-            for entry in entries:
-                batch.delete(entry)
-                removed += 1
-        # The header goes last, so an interrupted purge leaves a hidden header to finish from.
-        WatchlistItem(*WatchlistItem.key(list_id)).delete()
-        return removed
+        return purge_entries(WatchlistItem(*WatchlistItem.key(list_id)))
 
     def custom_page(
         self, list_id: str, limit: int, start: Position
@@ -181,10 +167,9 @@ class DynamoWatchlistRepository:
                 )
                 tx.save(entry, condition=WatchlistEntry.PK.does_not_exist())
         except TransactWriteError as error:
-            header_reason, entry_reason = (error.cancellation_reasons or [None, None])[:2]
-            if header_reason is not None and header_reason.code == "ConditionalCheckFailed":
+            if cancelled_by_condition(error, 0):
                 raise NotFound("Watchlist not found") from error
-            if entry_reason is not None and entry_reason.code == "ConditionalCheckFailed":
+            if cancelled_by_condition(error, 1):
                 return  # already in the list: adding twice keeps one entry and its first date
             raise
 
@@ -192,7 +177,7 @@ class DynamoWatchlistRepository:
         try:
             WatchlistEntry(*WatchlistEntry.key(list_id, film_id)).delete(condition=WatchlistEntry.PK.exists())
         except DeleteError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 return False
             raise
         return True
@@ -223,7 +208,7 @@ class DynamoWatchlistRepository:
                 condition=columns.set_at.exists(),
             )
         except UpdateError as error:
-            if _condition_failed(error):
+            if condition_failed(error):
                 return False
             raise
         return True
