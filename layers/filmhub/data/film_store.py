@@ -1,7 +1,7 @@
-"""Writing films: the film, its external-id claim, its index postings and genre entries in one transaction.
+"""Writing films: the film, its external-id claim and its index postings in one transaction.
 
 The postings (``TOKEN#<prefix>`` for titles, ``DTOKEN#<stem>`` for descriptions) are sized so that a
-new film, with any number of genres, always fits DynamoDB's 100 actions per transaction.
+new film always fits DynamoDB's 100 actions per transaction.
 """
 
 from __future__ import annotations
@@ -16,15 +16,14 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from filmhub.data.models import DescriptionToken, ExternalIdClaim, FilmItem, GenreFilm, GenreRef, TableItem, TitleToken
+from filmhub.data.models import DescriptionToken, ExternalIdClaim, FilmItem, GenreRef, TableItem, TitleToken
 from filmhub.domain.entities import Film
 from filmhub.domain.ports import ExternalRef
 from filmhub.domain.text import MAX_PREFIX, index_tokens, keywords, words
-from filmhub.seed.catalog import GENRES
 
 TRANSACTION_LIMIT = 100
-#: Room left for postings once the film, its claim and every genre entry (19 at most) are in.
-INDEX_TOKEN_BUDGET = TRANSACTION_LIMIT - 2 - len(GENRES)
+#: Room left for postings once the film and its external-id claim are in.
+INDEX_TOKEN_BUDGET = TRANSACTION_LIMIT - 2
 MAX_TITLE_TOKENS = 75
 #: Description keywords index the premise (the first sentences) of a film, not every word of it.
 MAX_DESCRIPTION_TOKENS = 24
@@ -58,8 +57,10 @@ def film_to_item(film: Film, created_at: str) -> FilmItem:
         kinopoisk_id=film.kinopoisk_id,
         owner_id=film.owner_id,
         genres=_genre_refs(film),
+        genre_ids=_genre_ids(film),
         created_at=created_at,
     )
+    item.GSI5PK, item.GSI5SK = FilmItem.sampling_key(film.film_type, film.id)
     if film.owner_id:
         item.GSI1PK, item.GSI1SK = FilmItem.owner_index_key(film.owner_id, created_at, film.id)
     return item
@@ -89,10 +90,6 @@ def _save(item: TableItem, condition: Condition | None = None) -> Write:
     return lambda tx: tx.save(item, condition=condition)
 
 
-def _delete(item: TableItem) -> Write:
-    return lambda tx: tx.delete(item)
-
-
 def _update(item: TableItem, actions: list[Action], condition: Condition | None = None) -> Write:
     return lambda tx: tx.update(item, actions=actions, condition=condition)
 
@@ -102,14 +99,6 @@ def _posting_writes(model: PostingModel, film_id: str, tokens: Iterable[str], ad
     adding = [model.film_ids.add({film_id}), model.kind.set(model)]
     actions = adding if add else [model.film_ids.delete({film_id})]
     return [_update(model(*model.key(token)), actions) for token in sorted(tokens)]
-
-
-def genre_entries(film: Film) -> list[GenreFilm]:
-    return [_genre_entry(film, genre.id) for genre in film.genres]
-
-
-def _genre_entry(film: Film, genre_id: str) -> GenreFilm:
-    return GenreFilm(*GenreFilm.key(genre_id, film.film_type, film.id), film_id=film.id)
 
 
 def external_claim(film: Film, external: ExternalRef) -> ExternalIdClaim:
@@ -124,7 +113,6 @@ def put_new_film(film: Film, created_at: str, external: ExternalRef | None = Non
         writes.append(_save(external_claim(film, external), ExternalIdClaim.PK.does_not_exist()))
     writes += _posting_writes(TitleToken, film.id, title_tokens(film), add=True)
     writes += _posting_writes(DescriptionToken, film.id, description_tokens(film), add=True)
-    writes += [_save(entry) for entry in genre_entries(film)]
     try:
         _commit(writes)
     except TransactWriteError as error:
@@ -135,10 +123,10 @@ def put_new_film(film: Film, created_at: str, external: ExternalRef | None = Non
 
 
 def update_film(old: Film, revision: str | None, new: Film, updated_at: str) -> bool:
-    """Apply an edit of title, description, country, year and genres to ``old``, with the genre entries
-    and postings it changes; False (nothing written) when the film changed since ``revision`` was read.
+    """Apply an edit of title, description, country, year and genres to ``old``, with the postings it
+    changes; False (nothing written) when the film changed since ``revision`` was read.
 
-    The film, the genre changes and every new posting always fit one transaction.  Stale postings are
+    The film and every new posting always fit one transaction.  Stale postings are
     removed in it too when there is room, otherwise by a second one: a stale posting can only make
     search consider a film that it then rejects (search checks hits against the film's text).
     """
@@ -148,13 +136,11 @@ def update_film(old: Film, revision: str | None, new: Film, updated_at: str) -> 
         _set_or_remove(FilmItem.country, new.country),
         _set_or_remove(FilmItem.release_year, new.release_year),
         FilmItem.genres.set(_genre_refs(new)),
+        _set_or_remove(FilmItem.genre_ids, _genre_ids(new)),
         FilmItem.updated_at.set(updated_at),
     ]
     unchanged: Condition = FilmItem.updated_at == revision if revision else FilmItem.updated_at.does_not_exist()
-    old_genres, new_genres = {g.id for g in old.genres}, {g.id for g in new.genres}
     first = [_update(FilmItem(*FilmItem.key(old.id)), actions, FilmItem.PK.exists() & unchanged)]
-    first += [_delete(GenreFilm(*GenreFilm.key(g, old.film_type, old.id))) for g in sorted(old_genres - new_genres)]
-    first += [_save(_genre_entry(old, g)) for g in sorted(new_genres - old_genres)]
     stale: list[Write] = []
     for model, tokens in ((TitleToken, title_tokens), (DescriptionToken, description_tokens)):
         before, after = set(tokens(old)), set(tokens(new))
@@ -190,8 +176,6 @@ def bulk_put_films(films: list[tuple[Film, ExternalRef | None]], created_at: str
             batch.save(film_to_item(film, created_at))
             if external is not None:
                 batch.save(external_claim(film, external))
-            for entry in genre_entries(film):
-                batch.save(entry)
             for token in title_tokens(film):
                 postings.setdefault((TitleToken, token), set()).add(film.id)
             for token in description_tokens(film):
@@ -207,6 +191,10 @@ def bulk_put_films(films: list[tuple[Film, ExternalRef | None]], created_at: str
 
 def _genre_refs(film: Film) -> list[GenreRef]:
     return [GenreRef(id=genre.id, name=genre.name) for genre in film.genres]
+
+
+def _genre_ids(film: Film) -> set[str] | None:
+    return {genre.id for genre in film.genres} or None  # DynamoDB has no empty sets
 
 
 def _set_or_remove(attribute: Attribute[Any], value: object) -> Action:

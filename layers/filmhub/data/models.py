@@ -63,6 +63,14 @@ class GSI4(GlobalSecondaryIndex["TableItem"]):
     GSI4SK = UnicodeAttribute(range_key=True)
 
 
+class GSI5(GlobalSecondaryIndex["TableItem"]):
+    class Meta(_IndexMeta):
+        index_name = "GSI5"
+
+    GSI5PK = UnicodeAttribute(hash_key=True)
+    GSI5SK = UnicodeAttribute(range_key=True)
+
+
 class LSI1(LocalSecondaryIndex["TableItem"]):
     class Meta(_IndexMeta):
         index_name = "LSI1"
@@ -94,6 +102,8 @@ class TableItem(Model):
     GSI3SK = UnicodeAttribute(null=True)
     GSI4PK = UnicodeAttribute(null=True)
     GSI4SK = UnicodeAttribute(null=True)
+    GSI5PK = UnicodeAttribute(null=True)
+    GSI5SK = UnicodeAttribute(null=True)
     LSI1SK = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)
 
@@ -101,6 +111,7 @@ class TableItem(Model):
     gsi2 = GSI2()
     gsi3 = GSI3()
     gsi4 = GSI4()
+    gsi5 = GSI5()
     lsi1 = LSI1()
 
     @classmethod
@@ -197,7 +208,7 @@ class GenreRef(MapAttribute[str, str]):
 
 
 class FilmItem(TableItem, discriminator="film"):
-    """A film; owned films are also in GSI1 under ``OWNER#<user>``."""
+    """A film; in GSI5 (recommendation sampling); owned films also in GSI1 under ``OWNER#<user>``."""
 
     id = UnicodeAttribute()
     title = UnicodeAttribute()
@@ -213,6 +224,8 @@ class FilmItem(TableItem, discriminator="film"):
     owner_id = UnicodeAttribute(null=True)
     #: Denormalized {id, name} pairs: genre names are stable reference data.
     genres = ListAttribute(of=GenreRef, default=list)
+    #: The genre ids again as a string set: what a ``contains`` filter on GSI5 can test.
+    genre_ids = UnicodeSetAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
 
@@ -223,6 +236,11 @@ class FilmItem(TableItem, discriminator="film"):
     @staticmethod
     def owner_index_key(owner_id: str, created_at: str, film_id: str) -> tuple[str, str]:
         return f"OWNER#{owner_id}", f"{created_at}#{film_id}"
+
+    @staticmethod
+    def sampling_key(film_type: str, film_id: str) -> tuple[str, str]:
+        """GSI5: every film by type, then by its random id, so a random start key samples a type or all."""
+        return "FILMS", f"{film_type}#{film_id}"
 
 
 class ExternalIdClaim(TableItem, discriminator="external_id"):
@@ -253,16 +271,6 @@ class DescriptionToken(TableItem, discriminator="description_token"):
     @staticmethod
     def key(stem: str) -> tuple[str, str]:
         return f"DTOKEN#{stem}", "DTOKEN"
-
-
-class GenreFilm(TableItem, discriminator="genre_film"):
-    """Films of one genre and type; SK is the random film id so a random start key samples."""
-
-    film_id = UnicodeAttribute()
-
-    @staticmethod
-    def key(genre_id: str, film_type: str, film_id: str) -> tuple[str, str]:
-        return f"GENRE#{genre_id}#{film_type}", f"FILM#{film_id}"
 
 
 # --- catalog ------------------------------------------------------------------------------

@@ -1,19 +1,23 @@
-"""DynamoDB side of recommendations: the user's partition, genre sampling, records and hidden films."""
+"""DynamoDB side of recommendations: the user's partition, catalog sampling, records and hidden films."""
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Collection
 from datetime import UTC, datetime
+from functools import reduce
 
 from pynamodb.exceptions import TransactWriteError
 
 from filmhub.data.film_store import transaction
-from filmhub.data.models import FilmItem, FilmState, GenreFilm, HiddenFilm, Recommendation, TableItem
-from filmhub.data.repositories import flags_from_state
+from filmhub.data.models import FilmItem, FilmState, HiddenFilm, Recommendation, TableItem
+from filmhub.data.repositories import film_from_item, flags_from_state
 from filmhub.domain.entities import Film, FilmFlags, FilmType
 from filmhub.domain.errors import NotFound
-from filmhub.domain.recommendations import RECENT_SECONDS, UserHistory, WishedFilm
+from filmhub.domain.recommendations import RECENT_SECONDS, SamplePivot, UserHistory, WishedFilm
 
-SAMPLE_SIZE = 30
+#: Films one sampling Query reads (before the genre filter): ~150 KB at most, one page.
+SAMPLE_READ = 100
 
 
 def _iso(seconds: float) -> str:
@@ -42,10 +46,20 @@ class DynamoRecommendationRepository:
                     wish.append(WishedFilm(item.film_id, frozenset(item.genre_ids or ()), item.film_type))
         return UserHistory(wish=wish, excluded=excluded, flags=flags)
 
-    def local_candidates(self, genre_id: str, film_type: FilmType, start: str) -> list[str]:
-        pk, _ = GenreFilm.key(genre_id, film_type, "")
-        entries = TableItem.query(pk, f"FILM#{start}" <= TableItem.SK, limit=SAMPLE_SIZE)
-        return [item.film_id for item in entries if isinstance(item, GenreFilm)]
+    def sample(
+        self, film_type: FilmType | None, genre_ids: Collection[str], pivot: SamplePivot, after: bool
+    ) -> list[Film]:
+        pk, position = FilmItem.sampling_key(*pivot)
+        # "!" and "~" sort before and after every character of a type or an id.
+        first, last = (f"{film_type}#", f"{film_type}#~") if film_type else ("!", "~")
+        id_range = TableItem.GSI5SK.between(position, last) if after else TableItem.GSI5SK.between(first, position)
+        any_genre = [FilmItem.genre_ids.contains(genre_id) for genre_id in sorted(genre_ids)]
+        genre_filter = reduce(operator.or_, any_genre) if any_genre else None
+        results = TableItem.gsi5.query(pk, id_range, genre_filter, limit=SAMPLE_READ, page_size=SAMPLE_READ)
+        # Only the first page: with a filter, iterating on would read on past the budget.
+        page = next(results.page_iter)
+        items = (TableItem.from_raw_data(raw) for raw in page.get("Items", []))
+        return [film_from_item(item) for item in items if isinstance(item, FilmItem)]
 
     def record(self, user_id: str, film: Film, now: float) -> None:
         record = Recommendation(*Recommendation.key(user_id, film.id), film_id=film.id, recommended_at=_iso(now))

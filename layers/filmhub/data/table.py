@@ -26,6 +26,7 @@ class IndexDefinition:
 #: GSI1  collections: a user's lists, films owned by a user, all mixes.
 #: GSI2/3/4  sparse: the built-in liked / wish / watched lists, newest first, on the
 #:           per-(user, film) state item (only items with that flag set are projected).
+#: GSI5  sparse: films of one type in random order (the film id), for recommendation sampling.
 #: LSI1  ordered members of one partition, strongly consistent: a list's items newest
 #:       first, a mix's items in display order (the list / mix header sorts at the edge).
 GLOBAL_INDEXES: tuple[IndexDefinition, ...] = (
@@ -33,6 +34,7 @@ GLOBAL_INDEXES: tuple[IndexDefinition, ...] = (
     IndexDefinition("GSI2", "GSI2PK", "GSI2SK"),
     IndexDefinition("GSI3", "GSI3PK", "GSI3SK"),
     IndexDefinition("GSI4", "GSI4PK", "GSI4SK"),
+    IndexDefinition("GSI5", "GSI5PK", "GSI5SK"),
 )
 LOCAL_INDEXES: tuple[IndexDefinition, ...] = (IndexDefinition("LSI1", PARTITION_KEY, "LSI1SK", local=True),)
 

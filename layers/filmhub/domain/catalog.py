@@ -52,14 +52,14 @@ class CatalogService:
                 return mood
         raise NotFound("Mood not found")
 
-    def wanted_genres(self, mood_ids: Iterable[str], genre_ids: Iterable[str]) -> tuple[list[Genre], list[Genre]]:
-        """(given genres ∪ genres of the given moods, every genre) from one catalog read; unknown ids: 400."""
+    def wanted_genres(self, mood_ids: Iterable[str], genre_ids: Iterable[str]) -> list[Genre]:
+        """The given genres ∪ the genres of the given moods, from one catalog read; unknown ids: 400."""
         genres, moods = self._genres_and_moods.get()
         given = set(dict.fromkeys(genre_ids))
         if not given <= {genre.id for genre in genres}:
             raise InvalidInput("Genre not found")
         wanted = given | self.genre_ids_of_moods(mood_ids, moods)
-        return [genre for genre in genres if genre.id in wanted], genres
+        return [genre for genre in genres if genre.id in wanted]
 
     def genre_ids_of_moods(self, mood_ids: Iterable[str], moods: list[Mood] | None = None) -> set[str]:
         by_id = {mood.id: mood for mood in (moods if moods is not None else self.moods())}

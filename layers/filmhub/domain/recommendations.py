@@ -5,7 +5,7 @@
    (any wish film when no filter is given), not recommended in the last 24 hours.
 3. Otherwise a discovery candidate matching the genres and type, not recommended in the last 24
    hours: from TMDB discovery when configured (imported once, with its genres), else — or when it
-   fails or has nothing fresh — from the local catalog.
+   fails or has nothing fresh — from a random sample of the local catalog.
 4. The answer is recorded as a recommendation (TTL 24 h).
 
 A film the caller marked watched or hid is never recommended.
@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+import uuid
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -49,11 +50,19 @@ class UserHistory:
     flags: dict[str, FilmFlags] = field(default_factory=dict)  # the caller's flags, for the answer
 
 
+#: A point of the catalog's sampling order: a type, then a (random) film id.
+SamplePivot = tuple[FilmType, str]
+
+
 class RecommendationRepository(Protocol):
     def history(self, user_id: str, recent_since: float) -> UserHistory: ...
 
-    def local_candidates(self, genre_id: str, film_type: FilmType, start: str) -> list[str]:
-        """Up to a page of film ids of one genre and type, from the film id ``start`` on (one Query)."""
+    def sample(
+        self, film_type: FilmType | None, genre_ids: Collection[str], pivot: SamplePivot, after: bool
+    ) -> list[Film]:
+        """Films of this type (of either when None) having any of these genres (any film when none are
+        given), in one Query of a bounded number of films in catalog order — by type, then by random
+        id: those from ``pivot`` on when ``after``, else those before it."""
         ...
 
     def record(self, user_id: str, film: Film, now: float) -> None:
@@ -98,7 +107,7 @@ class RecommendationService:
     def recommend(
         self, user_id: str, mood_ids: Iterable[str], genre_ids: Iterable[str], movie_type: FilmType | None
     ) -> FilmView:
-        wanted_genres, all_genres = self._catalog.wanted_genres(mood_ids, genre_ids)
+        wanted_genres = self._catalog.wanted_genres(mood_ids, genre_ids)
         wanted = {genre.id for genre in wanted_genres}
         now = self._clock()
         history = self._repository.history(user_id, now - RECENT_SECONDS)
@@ -108,8 +117,7 @@ class RecommendationService:
             self._rng.shuffle(types)
             film = self._discover_externally(history.excluded, [genre.name for genre in wanted_genres], types[0])
         if film is None:
-            genre_ids = sorted(wanted) or [genre.id for genre in all_genres]
-            film = self._discover_locally(history.excluded, genre_ids, types)
+            film = self._discover_locally(history.excluded, wanted, types)
         if film is None:
             raise NotFound(NOTHING_FOUND)
         self._repository.record(user_id, film, now)
@@ -152,20 +160,16 @@ class RecommendationService:
                 log.warning("discovery provider skipped", exc_info=True)
         return None
 
-    def _discover_locally(self, excluded: set[str], genres: list[str], types: list[FilmType]) -> Film | None:
-        """Two samples at most (the DynamoDB budget): a random (genre, type) from a random film id on,
-        then another genre (the same when only one is wanted) from its first film."""
-        genres = list(genres)
-        self._rng.shuffle(genres)
-        probes = [
-            (genres[0], types[0], f"{self._rng.getrandbits(128):032x}"),
-            (genres[1 % len(genres)], types[1 % len(types)], ""),
-        ]
-        for genre_id, film_type, start in probes:
-            sampled = self._repository.local_candidates(genre_id, film_type, start)
-            fresh = [film_id for film_id in sampled if film_id not in excluded]
+    def _discover_locally(self, excluded: set[str], genres: set[str], types: list[FilmType]) -> Film | None:
+        """Two samples at most (the DynamoDB budget), film ids being random: the films from a random
+        point of the catalog on, then those before it, so that together they cover every film of the
+        wanted type (or of both) as far as a sample's size reaches."""
+        film_type = types[0] if len(types) == 1 else None
+        pivot: SamplePivot = (types[0], str(uuid.UUID(int=self._rng.getrandbits(128))))
+        for after in (True, False):
+            fresh = [
+                film for film in self._repository.sample(film_type, genres, pivot, after) if film.id not in excluded
+            ]
             if fresh:
-                film = self._film_views.film(self._rng.choice(fresh))
-                if film is not None:
-                    return film
+                return self._rng.choice(fresh)
         return None
