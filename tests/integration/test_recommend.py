@@ -150,3 +150,20 @@ def test_recommend_costs_three_dynamodb_calls(user: ApiClient, clock: FrozenCloc
     with DynamoCallCounter().counting() as counter:
         assert user.post("/recommend").json["id"] == wished
     assert counter.calls == {"Query": 1, "GetItem": 1, "TransactWriteItems": 1}, counter.calls
+
+
+def test_the_two_samples_read_a_window_around_the_random_point() -> None:
+    repository = DynamoRecommendationRepository()
+    movies = repository.sample("movie", (), ("movie", "8"), after=True)  # ids are hex: about half are after "8"
+    assert len(movies) == 100
+    pivot = ("movie", movies[10].id[:8])  # between two ids, as a random point is
+    after, before = (
+        repository.sample("movie", (), pivot, after=True),
+        repository.sample("movie", (), pivot, after=False),
+    )
+    assert [film.id for film in after] == [film.id for film in movies[10:]] + [film.id for film in after[90:]]
+    assert [film.id for film in before[:10]] == [film.id for film in reversed(movies[:10])]  # just before, backwards
+    assert all(film.film_type == "movie" and film.id < pivot[1] for film in before)
+    either = repository.sample(None, (), ("tv", "0"), after=False)  # backwards over both types: movies end the order
+    assert [film.film_type for film in either] == ["movie"] * len(either)
+    assert either[0].id > movies[-1].id

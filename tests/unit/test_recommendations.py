@@ -24,7 +24,8 @@ def film(film_type: FilmType, *genres: Genre) -> Film:
 
 
 class FakeRecommendations:
-    """GSI5: films by type then id; a sample reads SAMPLE_READ of them, then filters on genre."""
+    """GSI5: films by type then id; a sample reads SAMPLE_READ of them from the pivot on, or backwards
+    from it, then filters on genre."""
 
     def __init__(self, films: Iterable[Film], excluded: Iterable[str] = ()) -> None:
         self.films = sorted(films, key=lambda one: (one.film_type, one.id))
@@ -44,7 +45,7 @@ class FakeRecommendations:
             for one in self.films
             if film_type in (None, one.film_type) and ((one.film_type, one.id) >= pivot) == after
         ]
-        read = in_range[:SAMPLE_READ]
+        read = in_range[:SAMPLE_READ] if after else in_range[::-1][:SAMPLE_READ]
         return [one for one in read if not genre_ids or {genre.id for genre in one.genres} & set(genre_ids)]
 
     def record(self, user_id: str, film: Film, now: float) -> None:

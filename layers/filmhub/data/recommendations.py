@@ -55,7 +55,9 @@ class DynamoRecommendationRepository:
         id_range = TableItem.GSI5SK.between(position, last) if after else TableItem.GSI5SK.between(first, position)
         any_genre = [FilmItem.genre_ids.contains(genre_id) for genre_id in sorted(genre_ids)]
         genre_filter = reduce(operator.or_, any_genre) if any_genre else None
-        results = TableItem.gsi5.query(pk, id_range, genre_filter, limit=SAMPLE_READ, page_size=SAMPLE_READ)
+        results = TableItem.gsi5.query(
+            pk, id_range, genre_filter, scan_index_forward=after, limit=SAMPLE_READ, page_size=SAMPLE_READ
+        )
         # Only the first page: with a filter, iterating on would read on past the budget.
         page = next(results.page_iter)
         items = (TableItem.from_raw_data(raw) for raw in page.get("Items", []))

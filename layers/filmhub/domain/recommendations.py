@@ -62,7 +62,7 @@ class RecommendationRepository(Protocol):
     ) -> list[Film]:
         """Films of this type (of either when None) having any of these genres (any film when none are
         given), in one Query of a bounded number of films in catalog order — by type, then by random
-        id: those from ``pivot`` on when ``after``, else those before it."""
+        id: those from ``pivot`` on when ``after``, else those just before it (read backwards)."""
         ...
 
     def record(self, user_id: str, film: Film, now: float) -> None:
@@ -162,8 +162,8 @@ class RecommendationService:
 
     def _discover_locally(self, excluded: set[str], genres: set[str], types: list[FilmType]) -> Film | None:
         """Two samples at most (the DynamoDB budget), film ids being random: the films from a random
-        point of the catalog on, then those before it, so that together they cover every film of the
-        wanted type (or of both) as far as a sample's size reaches."""
+        point of the catalog on, then those just before it, so that together they read a window around
+        the point that covers every film of the wanted type (or of both) when there are few enough."""
         film_type = types[0] if len(types) == 1 else None
         pivot: SamplePivot = (types[0], str(uuid.UUID(int=self._rng.getrandbits(128))))
         for after in (True, False):
