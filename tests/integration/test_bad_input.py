@@ -109,7 +109,7 @@ CASES = [
         raw({"email": "a@b.cd", "password": "12345678", "username": TWENTY_KB}),
     ),
     Bad("20 kB search", "GET", "/films/search", 422, query={"title": TWENTY_KB}),
-    Bad("20 kB list ref", "GET", f"/me/watchlists/{TWENTY_KB}", 400),
+    Bad("20 kB list ref", "GET", f"/me/watchlists/{TWENTY_KB}", 400, detail="Malformed id in path"),
     Bad("20 kB cursor", "GET", "/me/watchlists/liked/items", 422, query={"cursor": "A" * 20_480}),
     # --- path traversal and malformed ids in paths
     Bad("traversal as a film id", "GET", "/films/..%2F..%2Fetc%2Fpasswd", 400, detail="Malformed id in path"),

@@ -122,6 +122,8 @@ def test_remove_errors(user: ApiClient) -> None:
 def test_get_unknown_or_malformed_list(user: ApiClient) -> None:
     assert user.get(f"/me/watchlists/{uuid.uuid4()}").json == {"status_code": 404, "detail": "Watchlist not found"}
     assert user.get("/me/watchlists/favourites").status == 400
+    too_long = user.get(f"/me/watchlists/{'x' * 65}")
+    assert too_long.json["extra"] == [{"key": "list_id", "message": "must be a UUID, or liked, wish or watched"}]
 
 
 def test_rename(user: ApiClient) -> None:

@@ -74,6 +74,10 @@ def _field_name(loc: Sequence[Any]) -> str:
     return ".".join(parts) or (str(loc[-1]) if loc else "body")
 
 
+#: What a path parameter accepts when it is more than a UUID.
+PATH_ID_RULES = {"list_id": "must be a UUID, or liked, wish or watched"}
+
+
 def validation_error_response(error: RequestValidationError) -> Response:
     problems = error.errors()
     if any(tuple(problem.get("loc", ()))[:1] == ("response",) for problem in problems):
@@ -84,7 +88,8 @@ def validation_error_response(error: RequestValidationError) -> Response:
         return error_response(400, MALFORMED_JSON)
     path_problems = [p for p in problems if tuple(p.get("loc", ()))[:1] == ("path",)]
     if path_problems:
-        extra = [{"key": _field_name(p["loc"]), "message": "must be a UUID"} for p in path_problems]
+        keys = [_field_name(p["loc"]) for p in path_problems]
+        extra = [{"key": key, "message": PATH_ID_RULES.get(key, "must be a UUID")} for key in keys]
         return error_response(400, "Malformed id in path", extra=extra)
     extra = [{"key": _field_name(p.get("loc", ())), "message": str(p.get("msg", "invalid"))} for p in problems]
     return error_response(422, "Validation error", extra=extra)
