@@ -22,6 +22,7 @@ from aiogram import Bot, Dispatcher, F
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
+from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType, ParseMode
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent, Update
@@ -72,12 +73,18 @@ def authentic(headers: dict[str, str]) -> bool:
     return hmac.compare_digest(provided.encode(), expected.encode())
 
 
+def bot_api_session() -> BaseSession:
+    """An HTTP session to Telegram's Bot API, or to the server ``TELEGRAM_API_URL`` names."""
+    base_url = get_settings().telegram_api_url
+    return AiohttpSession(api=TelegramAPIServer.from_base(base_url)) if base_url else AiohttpSession()
+
+
 class Webhook:
     """Built once per container: the dispatcher and its routers.  The Bot (and its HTTP session) is built per
     invocation inside that invocation's event loop, since an aiohttp session cannot outlive its loop."""
 
     def __init__(
-        self, services: Services | None = None, session_factory: Callable[[], BaseSession] = AiohttpSession
+        self, services: Services | None = None, session_factory: Callable[[], BaseSession] = bot_api_session
     ) -> None:
         self.services = services or Services()
         self._session_factory = session_factory

@@ -6,7 +6,8 @@
 
 The bot token and the webhook secret come from configuration like the function's own: ``TELEGRAM_BOT_TOKEN`` /
 ``TELEGRAM_WEBHOOK_SECRET``, else the secrets named by ``…_SECRET_ARN``, else (with ``--stack``) the stack's
-Secrets Manager secrets, read with your AWS credentials.  Never run by the tests: it calls api.telegram.org.
+Secrets Manager secrets, read with your AWS credentials.  It calls api.telegram.org, or the Bot API server
+``TELEGRAM_API_URL`` names.
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ def stack_outputs(stack: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in described["Stacks"][0].get("Outputs", [])}
 
 
-def call(token: str, method: str, payload: dict[str, Any]) -> Any:
+def call(api: str, token: str, method: str, payload: dict[str, Any]) -> Any:
     import httpx
 
-    response = httpx.post(f"{TELEGRAM_API}/bot{token}/{method}", json=payload, timeout=15)
+    response = httpx.post(f"{api.rstrip('/')}/bot{token}/{method}", json=payload, timeout=15)
     body = response.json()
     if not body.get("ok"):
         # The URL holds the token: report Telegram's description only.
@@ -71,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     if not token or not secret:
         raise SystemExit("set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (or their *_SECRET_ARN, or --stack)")
 
-    me = call(token, "getMe", {})
+    api = settings.telegram_api_url or TELEGRAM_API
+    me = call(api, token, "getMe", {})
     call(
+        api,
         token,
         "setWebhook",
         {
@@ -83,8 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
     commands = [{"command": command, "description": description} for command, description in COMMANDS]
-    call(token, "setMyCommands", {"commands": commands})
-    info = call(token, "getWebhookInfo", {})
+    call(api, token, "setMyCommands", {"commands": commands})
+    info = call(api, token, "getWebhookInfo", {})
     print(f"@{me['username']}: webhook {info['url']} ({info.get('pending_update_count', 0)} pending updates)")
     if info.get("last_error_message"):
         print(f"last delivery error: {info['last_error_message']}")

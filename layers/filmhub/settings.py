@@ -62,7 +62,8 @@ class Settings(BaseModel):
     telegram_bot_token_secret_arn: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_secret_secret_arn: str | None = None
-    telegram_bot_username: str = "filmhub_bot"
+    #: A Bot API server other than Telegram's (a self-hosted one; the end-to-end tests' fake).
+    telegram_api_url: str | None = None
 
     @field_validator("cors_origins", "providers", mode="before")
     @classmethod

@@ -277,3 +277,30 @@ def test_deploy_docs_cover_localstack_aws_costs_and_diagram() -> None:
     text = (ROOT / "docs" / "deploy.md").read_text()
     for needle in ("```mermaid", "make deploy-local", "make deploy STAGE=", "LOCALSTACK_AUTH_TOKEN", "per million"):
         assert needle in text, needle
+
+
+def test_set_webhook_registers_the_webhook_and_the_commands(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.texts import COMMANDS
+    from filmhub.settings import get_settings
+    from tests.support.fake_bot_api import BOT_TOKEN, FakeBotApi
+
+    module = load_module(ROOT / "scripts" / "set_webhook.py", "set_webhook_under_test")
+    bot_api = FakeBotApi().start()
+    url = "https://abc.execute-api.eu-central-1.amazonaws.com/api/v1/telegram/webhook"
+    settings = {"TELEGRAM_BOT_TOKEN": BOT_TOKEN, "TELEGRAM_WEBHOOK_SECRET": "s" * 32, "TELEGRAM_API_URL": bot_api.url}
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        assert module.main(["--url", url]) == 0
+    finally:
+        get_settings.cache_clear()
+        bot_api.stop()
+    [webhook] = bot_api.of("setWebhook")
+    assert (webhook.params["url"], webhook.params["secret_token"]) == (url, "s" * 32)
+    assert webhook.params["allowed_updates"] == module.ALLOWED_UPDATES
+    [commands] = bot_api.of("setMyCommands")
+    assert [c["command"] for c in commands.params["commands"]] == [command for command, _ in COMMANDS]
+    assert capsys.readouterr().out.startswith(f"@filmhub_bot: webhook {url} (0 pending updates)")

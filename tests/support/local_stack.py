@@ -36,6 +36,8 @@ class LocalStackProcess:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[str] | None = None
     output: list[str] = field(default_factory=list)
+    #: Settings for the stack beyond the defaults (the bot's token, secret and Bot API server).
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -44,6 +46,7 @@ class LocalStackProcess:
     def start(self) -> LocalStackProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TABLE_", "POSTERS_", "JWT_"))}
         env["PYTHONPATH"] = os.pathsep.join(str(ROOT / part) for part in ("layers", "functions", "."))
+        env.update(self.env)
         log = (self.data_dir.parent / f"local-stack-{self.port}.log").open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "local", "--port", str(self.port), "--data-dir", str(self.data_dir)],
