@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from filmhub import wiring
-from filmhub.data.recommendations import DynamoRecommendationRepository
+from filmhub.data.recommendations import SAMPLE_READ, DynamoRecommendationRepository
 from filmhub.data.repositories import DynamoCatalogRepository
 from filmhub.domain.catalog import CatalogService
 from filmhub.domain.ids import genre_id, mood_id
@@ -155,13 +155,15 @@ def test_recommend_costs_three_dynamodb_calls(user: ApiClient, clock: FrozenCloc
 def test_the_two_samples_read_a_window_around_the_random_point() -> None:
     repository = DynamoRecommendationRepository()
     movies = repository.sample("movie", (), ("movie", "8"), after=True)  # ids are hex: about half are after "8"
-    assert len(movies) == 100
+    assert len(movies) == SAMPLE_READ
     pivot = ("movie", movies[10].id[:8])  # between two ids, as a random point is
     after, before = (
         repository.sample("movie", (), pivot, after=True),
         repository.sample("movie", (), pivot, after=False),
     )
-    assert [film.id for film in after] == [film.id for film in movies[10:]] + [film.id for film in after[90:]]
+    assert [film.id for film in after] == [film.id for film in movies[10:]] + [
+        film.id for film in after[SAMPLE_READ - 10 :]
+    ]
     assert [film.id for film in before[:10]] == [film.id for film in reversed(movies[:10])]  # just before, backwards
     assert all(film.film_type == "movie" and film.id < pivot[1] for film in before)
     either = repository.sample(None, (), ("tv", "0"), after=False)  # backwards over both types: movies end the order
