@@ -26,7 +26,7 @@ class IndexDefinition:
 #: GSI1  collections: a user's lists, films owned by a user, all mixes.
 #: GSI2/3/4  sparse: the built-in liked / wish / watched lists, newest first, on the
 #:           per-(user, film) state item (only items with that flag set are projected).
-#: GSI5  sparse: films of one type in random order (the film id), for recommendation sampling.
+#: GSI5  sparse (films only): every film by type, then by its random id, for recommendation sampling.
 #: LSI1  ordered members of one partition, strongly consistent: a list's items newest
 #:       first, a mix's items in display order (the list / mix header sorts at the edge).
 GLOBAL_INDEXES: tuple[IndexDefinition, ...] = (
