@@ -15,7 +15,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
-from filmhub.domain.entities import FilmFlags, FilmView, Mood
+from filmhub.core.entities import FilmFlags, FilmView, Mood
 
 BuiltinKind = Literal["liked", "wish", "watched"]
 BUILTIN_KINDS: tuple[BuiltinKind, ...] = get_args(BuiltinKind)

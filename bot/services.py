@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from filmhub import wiring
-from filmhub.data.telegram import DynamoBotState
+from filmhub.bot_state.dynamo import DynamoBotState
 
 if TYPE_CHECKING:
     from aiogram.types import User as TelegramUser
 
-    from filmhub.domain.accounts import AccountService
-    from filmhub.domain.catalog import CatalogService
-    from filmhub.domain.entities import FilmType, FilmView
-    from filmhub.domain.film_search import FilmSearch
-    from filmhub.domain.film_views import FilmViews
-    from filmhub.domain.watchlists import WatchlistService
+    from filmhub.accounts.telegram_login import TelegramLogin
+    from filmhub.catalog.service import CatalogService
+    from filmhub.core.entities import FilmType, FilmView
+    from filmhub.films.reader import FilmReader
+    from filmhub.films.search import FilmSearch
+    from filmhub.watchlists.service import WatchlistService
 
 
 class Recommender(Protocol):
@@ -41,9 +41,9 @@ class BotState(Protocol):
 
 @dataclass(frozen=True)
 class Services:
-    accounts: Callable[[], AccountService] = wiring.account_service
+    telegram_login: Callable[[], TelegramLogin] = wiring.telegram_login_service
     watchlists: Callable[[], WatchlistService] = wiring.watchlist_service
-    films: Callable[[], FilmViews] = wiring.film_views
+    films: Callable[[], FilmReader] = wiring.film_reader
     search: Callable[[], FilmSearch] = wiring.film_search
     catalog: Callable[[], CatalogService] = wiring.catalog_service
     recommendations: Callable[[], Recommender] = wiring.recommendation_service
@@ -52,7 +52,7 @@ class Services:
     def user_id(self, user: TelegramUser | None) -> str:
         """The FilmHub user the sender acts as: linked to the Telegram account, created on first use."""
         user = sender(user)
-        return self.accounts().telegram_user_id(user.id, account_name(user))
+        return self.telegram_login().telegram_user_id(user.id, account_name(user))
 
 
 def sender(user: TelegramUser | None) -> TelegramUser:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
-from filmhub.domain.accounts import BUILTIN_LISTS, AuthKeyProblem
-from filmhub.domain.entities import Film
+from filmhub.accounts.service import BUILTIN_LISTS
+from filmhub.accounts.telegram_login import AuthKeyProblem
+from filmhub.core.entities import Film
 
 #: The command menu (``setMyCommands``) and the list in the greeting and /help.
 COMMANDS: tuple[tuple[str, str], ...] = (

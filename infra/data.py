@@ -1,4 +1,4 @@
-"""The single DynamoDB table (from ``filmhub.data.table``), the secrets, and seeding on deploy."""
+"""The single DynamoDB table (from ``filmhub.table.definition``), the secrets, and seeding on deploy."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from filmhub.data import table as table_definition
 from filmhub.settings import UNSET_SECRET_PREFIX
+from filmhub.table import definition as table_definition
 from infra.config import ROOT, StageConfig
 from infra.function_settings import TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS
 from infra.functions import JUNK_PATTERNS, SharedLayers, pascal, python_function

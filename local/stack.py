@@ -183,7 +183,7 @@ class LocalStack:
 
         import boto3
 
-        from filmhub.data.table import create_table_kwargs
+        from filmhub.table.definition import create_table_kwargs
 
         dynamodb = boto3.client("dynamodb", endpoint_url=self.moto_url)
         s3 = boto3.client("s3", endpoint_url=self.moto_url)

@@ -17,7 +17,7 @@ import boto3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "layers"))
 
-from filmhub.domain.accounts import normalize_email  # noqa: E402
+from filmhub.accounts.service import normalize_email  # noqa: E402
 
 DEFAULT_DATA_DIR = ROOT / ".local" / "data"
 

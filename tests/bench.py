@@ -30,7 +30,7 @@ from typing import Any
 import tests.conftest  # noqa: F401 - the test environment, before filmhub is imported
 from filmhub.routes import API_PREFIX, FUNCTIONS, ROUTES
 from filmhub.seed.catalog import GENRES
-from filmhub.wiring import account_service
+from filmhub.wiring import telegram_login_service
 from infra.function_settings import settings_for
 from local.gateway import RouteTable
 from tests.support.api import ApiClient, ApiResponse
@@ -149,7 +149,7 @@ def _with_auth_key(path: str, confirmed: bool = False) -> Setup:
     def setup(_size: int) -> Request:
         key = ApiClient().post("/auth/telegram/get_auth_key").json["auth_key"]
         if confirmed:
-            account_service().confirm_auth_key(key, 1, "bench")
+            telegram_login_service().confirm_auth_key(key, 1, "bench")
         return _post(path, {"tg_code": key})
 
     return setup
@@ -263,7 +263,7 @@ def _admin_case(method: str, path: str, body: dict[str, Any] | None = None, **op
     """A mix-curation request by an admin, on a mix of ``size`` films."""
 
     def setup(size: int) -> Request:
-        from filmhub.data.models import UserItem
+        from filmhub.table.models import UserItem
 
         api = ApiClient()
         user_id, api.token = register_user(api)

@@ -20,7 +20,7 @@ from bot import texts
 from bot.keyboards import BUILTIN_KINDS, BuiltinKind, ListPage, OpenFilm, Toggle, film_keyboard, page_keyboard
 from bot.replies import replace, replace_markup, send
 from bot.services import Services
-from filmhub.domain.errors import InvalidInput, NotFound
+from filmhub.core.errors import InvalidInput, NotFound
 
 PAGE_SIZE = 5
 

@@ -12,7 +12,7 @@ from bot import texts
 from bot.keyboards import AuthDecision, login_keyboard
 from bot.replies import replace
 from bot.services import Services, account_name, sender
-from filmhub.domain.accounts import AuthKeyProblem, AuthKeyRejected
+from filmhub.accounts.telegram_login import AuthKeyProblem, AuthKeyRejected
 
 AUTH_PREFIX = "auth_"
 #: Keys are 43 URL-safe characters; anything else typed after /start is unknown without asking the table.
@@ -36,7 +36,7 @@ def _key_problem(services: Services, key: str) -> AuthKeyProblem | None:
     if not _KEY.fullmatch(key):
         return AuthKeyProblem.UNKNOWN
     try:
-        confirmed = services.accounts().auth_key_confirmed(key)
+        confirmed = services.telegram_login().auth_key_confirmed(key)
     except AuthKeyRejected as rejected:
         return rejected.problem
     return AuthKeyProblem.USED if confirmed else None
@@ -57,10 +57,10 @@ async def decide(callback: CallbackQuery, callback_data: AuthDecision, services:
     try:
         if callback_data.confirm:
             # Finds or creates the user of this Telegram account (with its lists) and activates the key, atomically.
-            services.accounts().confirm_auth_key(callback_data.key, user.id, account_name(user))
+            services.telegram_login().confirm_auth_key(callback_data.key, user.id, account_name(user))
             text = texts.login_confirmed(user.full_name, user.username)
         else:
-            services.accounts().decline_auth_key(callback_data.key)
+            services.telegram_login().decline_auth_key(callback_data.key)
             text = texts.LOGIN_DECLINED
     except AuthKeyRejected as rejected:
         text = texts.KEY_PROBLEMS[rejected.problem]

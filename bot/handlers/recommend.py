@@ -10,7 +10,7 @@ from bot import texts
 from bot.keyboards import MoodPick, film_keyboard, moods_keyboard, more_row
 from bot.replies import send
 from bot.services import Services
-from filmhub.domain.errors import InvalidInput, NotFound
+from filmhub.core.errors import InvalidInput, NotFound
 
 
 def router() -> Router:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.domain.accounts import AuthKeyRejected
+from filmhub.accounts.telegram_login import AuthKeyRejected
 from filmhub.http.limits import client_subject, limit_requests
 from filmhub.http.schemas import (
     AuthKeyErrorOut,
@@ -18,7 +18,7 @@ from filmhub.http.schemas import (
     UserOut,
     route_responses,
 )
-from filmhub.wiring import account_service, token_service
+from filmhub.wiring import account_service, telegram_login_service, token_service
 
 router = APIGatewayHttpRouter()
 
@@ -65,7 +65,7 @@ def login(body: LoginIn) -> LoginResponseOut:
 )
 def get_auth_key() -> AuthKeyOut:
     limit_requests(router, "auth_key")
-    return AuthKeyOut(auth_key=account_service().new_auth_key())
+    return AuthKeyOut(auth_key=telegram_login_service().new_auth_key())
 
 
 @router.post(
@@ -81,7 +81,7 @@ def get_auth_key() -> AuthKeyOut:
     },
 )
 def check_auth_key(body: TelegramCodeIn) -> AuthKeyStatusOut:
-    return AuthKeyStatusOut(is_confirmed=account_service().auth_key_confirmed(body.tg_code))
+    return AuthKeyStatusOut(is_confirmed=telegram_login_service().auth_key_confirmed(body.tg_code))
 
 
 @router.post(
@@ -92,5 +92,5 @@ def check_auth_key(body: TelegramCodeIn) -> AuthKeyStatusOut:
     responses=route_responses(201, 400, 401, 422),
 )
 def telegram_login(body: TelegramCodeIn) -> LoginResponseOut:
-    user = account_service().telegram_login(body.tg_code)
+    user = telegram_login_service().telegram_login(body.tg_code)
     return LoginResponseOut.issued(user, token_service().issue(user.id))

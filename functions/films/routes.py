@@ -9,9 +9,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.domain.errors import InvalidInput, InvalidValue, PayloadTooLarge
-from filmhub.domain.films import POSTER_TOO_LARGE, FilmDraft
-from filmhub.domain.images import MAX_POSTER_BYTES
+from filmhub.core.errors import InvalidInput, InvalidValue, PayloadTooLarge
+from filmhub.films.images import MAX_POSTER_BYTES
+from filmhub.films.service import POSTER_TOO_LARGE, FilmDraft
 from filmhub.http.auth import BEARER, optional_caller, required_caller
 from filmhub.http.limits import limit_requests
 from filmhub.http.multipart import MultipartError, parse_form, raw_body

@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
-from filmhub.data.health import probe_bucket, probe_table
-from filmhub.domain.health import check
+from filmhub.health.probes import probe_bucket, probe_table
+from filmhub.health.service import check
 from filmhub.http.observability import logger, metrics
 from filmhub.settings import get_settings
 

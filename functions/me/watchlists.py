@@ -10,7 +10,6 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.domain.watchlists import DEFAULT_PAGE, MAX_PAGE
 from filmhub.http.app import API_PREFIX
 from filmhub.http.auth import BEARER, required_caller
 from filmhub.http.schemas import (
@@ -22,6 +21,7 @@ from filmhub.http.schemas import (
     films_out,
     route_responses,
 )
+from filmhub.watchlists.service import DEFAULT_PAGE, MAX_PAGE
 from filmhub.wiring import watchlist_service
 
 router = APIGatewayHttpRouter()

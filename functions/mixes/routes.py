@@ -9,17 +9,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.domain.entities import Gradient
+from filmhub.core.entities import Gradient
 from filmhub.http.auth import BEARER, optional_caller, required_caller
-from filmhub.http.schemas import (
-    FilmOut,
-    MixIn,
-    MixOrderIn,
-    MixOut,
-    WatchlistItemIn,
-    films_out,
-    route_responses,
-)
+from filmhub.http.schemas import FilmOut, MixIn, MixOrderIn, MixOut, WatchlistItemIn, films_out, route_responses
 from filmhub.wiring import account_service, catalog_service, mix_curation
 
 router = APIGatewayHttpRouter()

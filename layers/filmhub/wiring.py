@@ -9,22 +9,24 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from filmhub.domain.accounts import AccountService
-from filmhub.domain.catalog import CatalogService
-from filmhub.domain.film_views import FilmViews
-from filmhub.domain.rate_limits import FixedWindowLimit, RequestLimiter
+from filmhub.accounts.service import AccountService
+from filmhub.catalog.service import CatalogService
+from filmhub.films.reader import FilmReader
+from filmhub.limits.service import FixedWindowLimit, RequestLimiter
 from filmhub.security.tokens import TokenService
 from filmhub.settings import get_settings
 
 if TYPE_CHECKING:
-    from filmhub.domain.film_search import FilmSearch
-    from filmhub.domain.films import FilmService
-    from filmhub.domain.mix_curation import MixCuration
-    from filmhub.domain.palette import GradientPicker
-    from filmhub.domain.ports import PosterStorage, TitleSuggester
-    from filmhub.domain.recommendations import RecommendationService
-    from filmhub.domain.watchlists import WatchlistService
+    from filmhub.accounts.telegram_login import TelegramLogin
+    from filmhub.catalog.curation import MixCuration
+    from filmhub.core.palette import GradientPicker
+    from filmhub.films.importer import FilmImporter
+    from filmhub.films.ports import FilmRepository, PosterStorage, TitleSuggester
+    from filmhub.films.search import FilmSearch
+    from filmhub.films.service import FilmService
     from filmhub.providers.llm import LlmChat
+    from filmhub.recommendations.service import RecommendationService
+    from filmhub.watchlists.service import WatchlistService
 
 
 @cache
@@ -37,25 +39,38 @@ def token_service() -> TokenService:
 
 
 @cache
-def film_views() -> FilmViews:
-    from filmhub.data.repositories import DynamoFilmRepository, DynamoFilmStateRepository
+def film_repository() -> FilmRepository:
+    from filmhub.films.dynamo import DynamoFilmRepository
 
-    return FilmViews(DynamoFilmRepository(), DynamoFilmStateRepository())
+    return DynamoFilmRepository()
+
+
+@cache
+def film_reader() -> FilmReader:
+    return FilmReader(film_repository())
 
 
 @cache
 def catalog_service() -> CatalogService:
-    from filmhub.data.repositories import DynamoCatalogRepository
+    from filmhub.catalog.dynamo import DynamoCatalogRepository
 
-    return CatalogService(DynamoCatalogRepository(), film_views(), get_settings().catalog_cache_seconds)
+    return CatalogService(DynamoCatalogRepository(), film_reader(), get_settings().catalog_cache_seconds)
 
 
 @cache
 def account_service() -> AccountService:
-    from filmhub.data.accounts import DynamoAccountRepository
+    from filmhub.accounts.dynamo import DynamoAccountRepository
     from filmhub.security.passwords import PasswordHasher
 
     return AccountService(DynamoAccountRepository(), PasswordHasher(), login_requests=rate_limit("login"))
+
+
+@cache
+def telegram_login_service() -> TelegramLogin:
+    from filmhub.accounts.dynamo import DynamoAccountRepository
+    from filmhub.accounts.telegram_login import TelegramLogin
+
+    return TelegramLogin(DynamoAccountRepository())
 
 
 RateLimited = Literal["login", "auth_key", "search"]
@@ -74,7 +89,7 @@ def rate_limit(name: RateLimited) -> FixedWindowLimit:
 
 @cache
 def request_limiter() -> RequestLimiter:
-    from filmhub.data.rate_limits import DynamoRequestCounter
+    from filmhub.limits.dynamo import DynamoRequestCounter
 
     return RequestLimiter(DynamoRequestCounter())
 
@@ -83,13 +98,16 @@ def reset() -> None:
     """Forget every cached service (tests)."""
     for factory in (
         token_service,
-        film_views,
+        film_repository,
+        film_reader,
         catalog_service,
         account_service,
+        telegram_login_service,
         request_limiter,
         watchlist_service,
         poster_storage,
         film_service,
+        film_importer,
         title_suggester,
         film_search,
         recommendation_service,
@@ -101,27 +119,26 @@ def reset() -> None:
 
 @cache
 def watchlist_service() -> WatchlistService:
-    from filmhub.data.watchlists import DynamoWatchlistRepository
-    from filmhub.domain.watchlists import WatchlistService
     from filmhub.security.cursors import CursorCodec
+    from filmhub.watchlists.dynamo import DynamoWatchlistRepository
+    from filmhub.watchlists.service import WatchlistService
 
     secret = get_settings().secret("jwt_secret") or ""
-    return WatchlistService(DynamoWatchlistRepository(), film_views(), gradient_picker(), CursorCodec(secret))
+    return WatchlistService(DynamoWatchlistRepository(), film_reader(), gradient_picker(), CursorCodec(secret))
 
 
 @cache
 def poster_storage() -> PosterStorage:
-    from filmhub.data.posters import S3PosterStorage
+    from filmhub.films.poster_storage import S3PosterStorage
 
     return S3PosterStorage(get_settings())
 
 
 @cache
 def film_service() -> FilmService:
-    from filmhub.data.films import DynamoFilmStore
-    from filmhub.domain.films import FilmService
+    from filmhub.films.service import FilmService
 
-    return FilmService(catalog_service(), DynamoFilmStore(), film_views(), poster_storage())
+    return FilmService(catalog_service(), film_repository(), film_reader(), poster_storage())
 
 
 @cache
@@ -151,7 +168,7 @@ def llm_chat(timeout_seconds: float | None = None) -> LlmChat | None:
 
 def gradient_picker() -> GradientPicker:
     """LLM colours within a 2 s budget when an LLM is configured, else (and on any failure) the palette."""
-    from filmhub.domain.palette import PaletteGradients
+    from filmhub.core.palette import PaletteGradients
     from filmhub.providers.llm import GRADIENT_TIMEOUT_SECONDS, LlmGradients
 
     chat = llm_chat(GRADIENT_TIMEOUT_SECONDS)
@@ -159,45 +176,51 @@ def gradient_picker() -> GradientPicker:
 
 
 @cache
+def film_importer() -> FilmImporter:
+    from filmhub.core.clock import utc_now
+    from filmhub.films.importer import FilmImporter
+    from filmhub.providers import external_sources
+
+    sources = {source.name: source for source in external_sources(get_settings())}
+    return FilmImporter(film_repository(), sources, clock=utc_now)
+
+
+@cache
 def film_search() -> FilmSearch:
-    from filmhub.data.films import DynamoFilmStore, DynamoSearchIndex
-    from filmhub.data.repositories import DynamoFilmRepository
-    from filmhub.domain.film_search import FilmSearch, LocalCatalog
-    from filmhub.domain.films import utc_now
-    from filmhub.providers import external_catalogs
+    from filmhub.films.search import FilmSearch, LocalFilmSource
+    from filmhub.films.search_index import DynamoSearchIndex
+    from filmhub.providers import external_sources
 
     settings = get_settings()
     return FilmSearch(
-        local=LocalCatalog(DynamoSearchIndex()),
-        external=external_catalogs(settings),
+        local=LocalFilmSource(DynamoSearchIndex()),
+        external=external_sources(settings),
         order=settings.providers,
         suggester=title_suggester(),
-        films=DynamoFilmRepository(),
-        store=DynamoFilmStore(),
-        views=film_views(),
-        clock=utc_now,
+        importer=film_importer(),
+        views=film_reader(),
     )
 
 
 @cache
 def recommendation_service() -> RecommendationService:
-    from filmhub.data.recommendations import DynamoRecommendationRepository
-    from filmhub.domain.recommendations import RecommendationService
     from filmhub.providers import discovery_providers
+    from filmhub.recommendations.dynamo import DynamoRecommendationRepository
+    from filmhub.recommendations.service import RecommendationService
 
     discovery = discovery_providers(get_settings())
     return RecommendationService(
         DynamoRecommendationRepository(),
         catalog_service(),
-        film_views(),
+        film_reader(),
         discovery=discovery,
-        import_external=film_search().import_external if discovery else None,
+        import_external=film_importer().import_external if discovery else None,
     )
 
 
 @cache
 def mix_curation() -> MixCuration:
-    from filmhub.data.mixes import DynamoMixRepository
-    from filmhub.domain.mix_curation import MixCuration
+    from filmhub.catalog.curation import MixCuration
+    from filmhub.catalog.dynamo import DynamoMixRepository
 
     return MixCuration(DynamoMixRepository(), catalog_service(), gradient_picker())

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match
 
-from filmhub.data import table as table_definition
+from filmhub.table import definition as table_definition
 from infra.data import SECRETS
 from infra.function_settings import (
     BUCKET_HEAD_ACTIONS,

@@ -14,11 +14,11 @@ import pytest
 from argon2 import PasswordHasher as Argon2Hasher
 from argon2 import Type
 
-from filmhub.data.models import AuthKeyItem, EmailClaim, TableItem, UserItem, WatchlistItem
-from filmhub.domain.accounts import AuthKeyRejected
-from filmhub.domain.ids import builtin_list_id
+from filmhub.accounts.telegram_login import AuthKeyRejected
+from filmhub.core.ids import builtin_list_id
 from filmhub.security.passwords import MEMORY_COST_KIB, TIME_COST
-from filmhub.wiring import account_service, token_service
+from filmhub.table.models import AuthKeyItem, EmailClaim, TableItem, UserItem, WatchlistItem
+from filmhub.wiring import telegram_login_service, token_service
 from tests.support.api import ApiClient, ApiResponse
 from tests.support.aws import DynamoCallCounter
 from tests.support.containers import container_clients
@@ -269,7 +269,7 @@ def test_the_whole_telegram_login_flow(api: ApiClient) -> None:
     key = new_key(api)
     assert check(api, key).json == {"is_confirmed": False}
     # The bot's "confirm" button:
-    user_id = account_service().confirm_auth_key(key, TELEGRAM_ID, "kinoman")
+    user_id = telegram_login_service().confirm_auth_key(key, TELEGRAM_ID, "kinoman")
     confirmed = check(api, key)
     assert (confirmed.status, confirmed.json) == (200, {"is_confirmed": True})
     response = telegram_login(api, key)
@@ -288,7 +288,7 @@ def test_the_whole_telegram_login_flow(api: ApiClient) -> None:
     assert (check(api, key).status, check(api, key).json) == (400, INCORRECT_AUTH_KEY)
     # The next login through Telegram finds the same user.
     again = new_key(api)
-    assert account_service().confirm_auth_key(again, TELEGRAM_ID, "kinoman") == user_id
+    assert telegram_login_service().confirm_auth_key(again, TELEGRAM_ID, "kinoman") == user_id
     assert telegram_login(api, again).json["id"] == user_id
 
 
@@ -300,8 +300,8 @@ def test_get_auth_key_ignores_a_body(api: ApiClient) -> None:
 
 def test_unknown_declined_and_expired_keys_are_incorrect(api: ApiClient) -> None:
     declined, expired_pending, expired_active = new_key(api), new_key(api), new_key(api)
-    account_service().decline_auth_key(declined)
-    account_service().confirm_auth_key(expired_active, TELEGRAM_ID, "kinoman")
+    telegram_login_service().decline_auth_key(declined)
+    telegram_login_service().confirm_auth_key(expired_active, TELEGRAM_ID, "kinoman")
     expire(expired_pending)
     expire(expired_active)
     for key in ("no-such-key", declined, expired_pending, expired_active):
@@ -326,12 +326,13 @@ def test_tg_code_validation_is_422(api: ApiClient, path: str) -> None:
 
 
 def test_a_key_confirmed_and_declined_at_once_ends_one_way(api: ApiClient) -> None:
+    logins = telegram_login_service()
     for attempt in range(8):
         key = new_key(api)
         confirmed, declined = concurrently(
             [
-                lambda key=key, attempt=attempt: account_service().confirm_auth_key(key, TELEGRAM_ID + attempt, "k"),
-                lambda key=key: account_service().decline_auth_key(key),
+                lambda key=key, attempt=attempt: logins.confirm_auth_key(key, TELEGRAM_ID + attempt, "k"),
+                lambda key=key: logins.decline_auth_key(key),
             ]
         )
         winners = [outcome for outcome in (confirmed, declined) if not isinstance(outcome, AuthKeyRejected)]
@@ -348,7 +349,7 @@ def test_a_key_confirmed_and_declined_at_once_ends_one_way(api: ApiClient) -> No
 
 def test_concurrent_telegram_logins_get_one_token(api: ApiClient) -> None:
     key = new_key(api)
-    account_service().confirm_auth_key(key, TELEGRAM_ID, "kinoman")
+    telegram_login_service().confirm_auth_key(key, TELEGRAM_ID, "kinoman")
     clients = container_clients(5, "auth")
     responses = concurrently([lambda client=client: telegram_login(client, key) for client in clients])
     assert sorted(response.status for response in responses) == [201, 401, 401, 401, 401]
@@ -365,7 +366,7 @@ def round_trips(request: Callable[[], Any]) -> tuple[int, Any]:
 
 
 def test_dynamodb_round_trips_per_request(api: ApiClient) -> None:
-    accounts = account_service()
+    accounts = telegram_login_service()
     key, declined, other = new_key(api), new_key(api), new_key(api)
     measured = {"register": round_trips(lambda: register(api))}
     measured["register, email taken"] = round_trips(lambda: register(api))

@@ -25,7 +25,7 @@ from filmhub.routes import API_PREFIX, ROUTES
 from filmhub.seed.catalog import GENRES, MOODS
 from filmhub.seed.seeder import seed_catalog
 from filmhub.settings import get_settings
-from filmhub.wiring import account_service
+from filmhub.wiring import telegram_login_service
 from local.moto_patches import dump_table
 from tests.support.api import ApiClient, ApiResponse
 from tests.support.aws import mocked_aws
@@ -74,12 +74,12 @@ def fresh_email(_: World) -> dict[str, Any]:
 
 
 def pending_key(_: World) -> dict[str, Any]:
-    return {"tg_code": account_service().new_auth_key()}
+    return {"tg_code": telegram_login_service().new_auth_key()}
 
 
 def confirmed_key(_: World) -> dict[str, Any]:
-    key = account_service().new_auth_key()
-    account_service().confirm_auth_key(key, 10_000 + int(uuid.uuid4().int % 1_000_000), "tg")
+    key = telegram_login_service().new_auth_key()
+    telegram_login_service().confirm_auth_key(key, 10_000 + int(uuid.uuid4().int % 1_000_000), "tg")
     return {"tg_code": key}
 
 

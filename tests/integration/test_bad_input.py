@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from filmhub.data.models import FilmItem
 from filmhub.seed.seeder import seed_catalog
+from filmhub.table.models import FilmItem
 from tests.support.api import ApiClient, ApiResponse
 from tests.support.aws import mocked_aws
 from tests.support.fixtures import new_user_token

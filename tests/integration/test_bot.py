@@ -16,8 +16,13 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMes
 from bot import texts
 from bot.handlers.lists import PAGE_SIZE
 from bot.services import Services
-from filmhub.data.accounts import DynamoAccountRepository
-from filmhub.data.models import (
+from filmhub.accounts.dynamo import DynamoAccountRepository
+from filmhub.accounts.telegram_login import AuthKeyProblem, TelegramLogin
+from filmhub.core.entities import Film, FilmType, FilmView
+from filmhub.core.errors import NotFound
+from filmhub.seed.catalog import MOODS
+from filmhub.seed.seeder import seed_catalog
+from filmhub.table.models import (
     AuthKeyItem,
     BotPageCursor,
     ProcessedUpdate,
@@ -27,13 +32,7 @@ from filmhub.data.models import (
     UserItem,
     WatchlistItem,
 )
-from filmhub.domain.accounts import AccountService, AuthKeyProblem
-from filmhub.domain.entities import Film, FilmType, FilmView
-from filmhub.domain.errors import NotFound
-from filmhub.security.passwords import PasswordHasher
-from filmhub.seed.catalog import MOODS
-from filmhub.seed.seeder import seed_catalog
-from filmhub.wiring import account_service, film_views, watchlist_service
+from filmhub.wiring import film_reader, telegram_login_service, watchlist_service
 from tests.support.api import ApiClient
 from tests.support.clock import FrozenClock
 from tests.support.fixtures import make_films
@@ -62,8 +61,8 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def chat(monkeypatch: pytest.MonkeyPatch, api: ApiClient, clock: FrozenClock) -> Iterator[TelegramChat]:
     seed_catalog()
-    accounts = AccountService(DynamoAccountRepository(), PasswordHasher(), clock=clock)
-    with telegram_bot(monkeypatch, Services(accounts=lambda: accounts)) as session:
+    logins = TelegramLogin(DynamoAccountRepository(), clock=clock)
+    with telegram_bot(monkeypatch, Services(telegram_login=lambda: logins)) as session:
         yield TelegramChat(api, session)
 
 
@@ -181,12 +180,12 @@ def test_login_links_the_account_the_bot_already_acts_for(chat: TelegramChat, ap
 
 
 def test_first_contacts_at_the_same_time_create_one_user_with_its_lists() -> None:
-    accounts = account_service()
+    logins = telegram_login_service()
     barrier = threading.Barrier(4)
 
     def first_contact() -> str:
         barrier.wait()
-        return accounts.telegram_user_id(IVAN["id"], "ivan_petrov")
+        return logins.telegram_user_id(IVAN["id"], "ivan_petrov")
 
     with ThreadPoolExecutor(4) as pool:
         user_ids = set(pool.map(lambda _: first_contact(), range(4)))
@@ -291,7 +290,7 @@ def test_list_buttons_put_the_film_in_and_out_of_each_list(chat: TelegramChat) -
     chat.press("✅ хочу")
     assert chat.session.of(AnswerCallbackQuery)[-1].text == "Убрано из «Хочу посмотреть»"
     assert list_films(user_id, "wish") == []
-    assert film_views().page([film.id], user_id)[0].flags.is_liked
+    assert film_reader().page([film.id], user_id)[0].flags.is_liked
 
 
 def test_a_stale_button_sets_the_state_it_shows_instead_of_flipping(chat: TelegramChat) -> None:

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from filmhub.data.models import FilmState
-from filmhub.domain.ids import genre_id, mood_id
+from filmhub.core.ids import genre_id, mood_id
 from filmhub.seed.catalog import MOOD_GENRES
+from filmhub.table.models import FilmState
 from filmhub.wiring import token_service
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter

@@ -22,11 +22,11 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from botocore.retries.standard import ExponentialBackoff
 
-from filmhub.data.models import FilmItem, TableItem
 from filmhub.seed.seeder import seed_catalog
+from filmhub.table.models import FilmItem
 from filmhub.wiring import poster_storage
 from tests.support.api import ApiClient, ApiResponse
-from tests.support.aws import Failure, dynamodb_error, failing_attempts, s3_error
+from tests.support.aws import Failure, dynamodb_error, failing_attempts, failing_dynamodb, s3_error
 from tests.support.fixtures import make_films, make_mix, register_user
 from tests.support.media import TINY_JPEG, multipart_form
 
@@ -58,10 +58,6 @@ def user(api: ApiClient) -> ApiClient:
     return api
 
 
-def table_client() -> object:
-    return TableItem._get_connection().connection.client
-
-
 def requests_by_operation() -> dict[str, Request]:
     """One request for each kind of DynamoDB call a request path makes (first call of each request)."""
     film_id = make_films(1)[0].id
@@ -79,7 +75,7 @@ def requests_by_operation() -> dict[str, Request]:
 
 @pytest.mark.parametrize("fault", sorted(TRANSIENT))
 def test_a_transient_fault_is_retried_away(user: ApiClient, fault: str) -> None:
-    with failing_attempts(table_client(), TRANSIENT[fault], times=ATTEMPTS - 1) as failed:
+    with failing_dynamodb(TRANSIENT[fault], times=ATTEMPTS - 1) as failed:
         response = user.get("/me/watchlists/liked")
     assert response.status == 200, response.json
     assert failed == ["GetItem"] * (ATTEMPTS - 1)  # the last attempt reached the table
@@ -87,7 +83,7 @@ def test_a_transient_fault_is_retried_away(user: ApiClient, fault: str) -> None:
 
 @pytest.mark.parametrize("fault", sorted(TRANSIENT))
 def test_a_persistent_fault_is_503_with_retry_after(user: ApiClient, fault: str) -> None:
-    with failing_attempts(table_client(), TRANSIENT[fault]) as failed:
+    with failing_dynamodb(TRANSIENT[fault]) as failed:
         response = user.get("/me/watchlists/liked")
     assert response.status == 503
     assert response.headers["retry-after"] == "1"
@@ -99,7 +95,7 @@ def test_every_kind_of_call_fails_over_to_503(user: ApiClient) -> None:
     requests = requests_by_operation()
     answers = {}
     for name, request in requests.items():
-        with failing_attempts(table_client(), dynamodb_error("ProvisionedThroughputExceededException")) as failed:
+        with failing_dynamodb(dynamodb_error("ProvisionedThroughputExceededException")) as failed:
             response = request(user)
         answers[name] = (response.status, response.headers.get("retry-after"), len(failed))
     assert answers == dict.fromkeys(requests, (503, "1", ATTEMPTS))
@@ -108,14 +104,14 @@ def test_every_kind_of_call_fails_over_to_503(user: ApiClient) -> None:
 def test_a_transaction_cancelled_for_throttling_is_503(user: ApiClient) -> None:
     reasons = [{"Code": "ThrottlingError", "Message": "Throughput exceeds the current capacity"}] * 3
     cancelled = dynamodb_error("TransactionCanceledException", CancellationReasons=reasons)
-    with failing_attempts(table_client(), cancelled, operation="TransactWriteItems") as failed:
+    with failing_dynamodb(cancelled, operation="TransactWriteItems") as failed:
         response = user.post("/films", json_body={"title": "Сбой", "description": "x"})
     assert (response.status, response.headers["retry-after"]) == (503, "1")
     assert failed == ["TransactWriteItems"]  # botocore does not retry a cancellation; the caller may
 
 
 def test_an_error_no_retry_fixes_is_a_bare_500_at_once(user: ApiClient) -> None:
-    with failing_attempts(table_client(), dynamodb_error("AccessDeniedException")) as failed:
+    with failing_dynamodb(dynamodb_error("AccessDeniedException")) as failed:
         response = user.get("/me/watchlists/liked")
     assert response.status == 500
     assert response.json == {"status_code": 500, "detail": "Internal Server Error"}

@@ -15,13 +15,13 @@ import respx
 from pydantic import SecretStr
 
 from filmhub import wiring
-from filmhub.data import films as film_data
-from filmhub.data.film_store import bulk_put_films
-from filmhub.data.models import ExternalIdClaim, FilmItem
-from filmhub.domain.entities import Film
-from filmhub.domain.ids import imported_film_id
+from filmhub.core.entities import Film
+from filmhub.core.ids import imported_film_id
+from filmhub.films import dynamo as film_data
+from filmhub.films.dynamo import bulk_put_films
 from filmhub.seed.seeder import seed_catalog
 from filmhub.settings import get_settings
+from filmhub.table.models import ExternalIdClaim, FilmItem
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter
 from tests.support.containers import container_clients

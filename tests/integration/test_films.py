@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from filmhub.data.models import FilmState
-from filmhub.data.recommendations import DynamoRecommendationRepository
-from filmhub.domain.ids import genre_id, imported_film_id
+from filmhub.core.ids import genre_id, imported_film_id
+from filmhub.recommendations.dynamo import DynamoRecommendationRepository
+from filmhub.table.models import FilmState
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter
 from tests.support.fixtures import make_films, new_user_token

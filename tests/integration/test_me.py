@@ -10,9 +10,9 @@ import uuid
 import jwt
 import pytest
 
-from filmhub.data.models import UserItem
 from filmhub.settings import get_settings
-from filmhub.wiring import account_service, token_service
+from filmhub.table.models import UserItem
+from filmhub.wiring import telegram_login_service, token_service
 from tests.support.api import ApiClient
 from tests.support.fixtures import register_user
 
@@ -49,7 +49,7 @@ def test_me_is_the_callers_user_without_password_data(api: ApiClient) -> None:
 
 def test_me_of_a_telegram_user(api: ApiClient) -> None:
     key = api.post("/auth/telegram/get_auth_key").json["auth_key"]
-    user_id = account_service().confirm_auth_key(key, 5_000_001, "tg_viewer")
+    user_id = telegram_login_service().confirm_auth_key(key, 5_000_001, "tg_viewer")
     token = api.post("/auth/telegram/login", json_body={"tg_code": key}).json["token"]
     assert api.get("/me", token=token).json == {
         "id": user_id,

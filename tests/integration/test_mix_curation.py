@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from filmhub.data.models import UserItem
+from filmhub.table.models import UserItem
 from tests.support.api import ApiClient
 from tests.support.fixtures import make_films, register_user
 

@@ -15,9 +15,9 @@ import botocore.client
 import pytest
 from botocore.exceptions import ClientError
 
-from filmhub.data.films import DynamoFilmStore
-from filmhub.domain.errors import DependencyUnavailable
-from filmhub.domain.images import MAX_POSTER_BYTES
+from filmhub.core.errors import DependencyUnavailable
+from filmhub.films.dynamo import DynamoFilmRepository
+from filmhub.films.images import MAX_POSTER_BYTES
 from filmhub.settings import get_settings
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter
@@ -171,14 +171,14 @@ def test_storage_failure_is_503_and_changes_nothing(owner: ApiClient, film: dict
 
 
 def test_a_failed_table_write_deletes_the_new_object(owner: ApiClient, film: dict) -> None:
-    with mock.patch.object(DynamoFilmStore, "replace_poster", side_effect=DependencyUnavailable()):
+    with mock.patch.object(DynamoFilmRepository, "replace_poster", side_effect=DependencyUnavailable()):
         assert upload(owner, film["id"], TINY_PNG) == 503
     assert bucket() == {}
     assert poster_url(owner, film["id"]) is None
 
 
 def test_a_concurrent_poster_change_is_409_and_leaves_no_orphan(owner: ApiClient, film: dict) -> None:
-    with mock.patch.object(DynamoFilmStore, "replace_poster", return_value=False):
+    with mock.patch.object(DynamoFilmRepository, "replace_poster", return_value=False):
         assert upload(owner, film["id"], TINY_PNG) == 409
     assert bucket() == {}
 

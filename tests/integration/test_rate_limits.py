@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from filmhub import wiring
-from filmhub.data.models import CounterItem
 from filmhub.settings import get_settings
+from filmhub.table.models import CounterItem
 from tests.support.api import ApiClient, ApiResponse
 from tests.support.aws import DynamoCallCounter
 from tests.support.fixtures import new_user_token, register_user

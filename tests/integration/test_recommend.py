@@ -8,11 +8,11 @@ import uuid
 import pytest
 
 from filmhub import wiring
-from filmhub.data.recommendations import SAMPLE_READ, DynamoRecommendationRepository
-from filmhub.data.repositories import DynamoCatalogRepository
-from filmhub.domain.catalog import CatalogService
-from filmhub.domain.ids import genre_id, mood_id
-from filmhub.domain.recommendations import RecommendationService
+from filmhub.catalog.dynamo import DynamoCatalogRepository
+from filmhub.catalog.service import CatalogService
+from filmhub.core.ids import genre_id, mood_id
+from filmhub.recommendations.dynamo import SAMPLE_READ, DynamoRecommendationRepository
+from filmhub.recommendations.service import RecommendationService
 from filmhub.seed.catalog import MOOD_GENRES
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter
@@ -27,11 +27,11 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
     """A frozen clock and a seeded random source behind the recommend function."""
     frozen = FrozenClock()
     # A catalog cache as in a warm container (the tests' default is no cache).
-    catalog = CatalogService(DynamoCatalogRepository(), wiring.film_views(), cache_seconds=60)
+    catalog = CatalogService(DynamoCatalogRepository(), wiring.film_reader(), cache_seconds=60)
     service = RecommendationService(
         DynamoRecommendationRepository(),
         catalog,
-        wiring.film_views(),
+        wiring.film_reader(),
         rng=random.Random(7),
         clock=frozen,
     )
@@ -80,11 +80,11 @@ def test_movie_type_tv_returns_a_series(user: ApiClient, clock: FrozenClock) -> 
 def test_a_series_is_found_whatever_the_random_draw(user: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
     # Regression: the catalog was sampled through two random genres, and a request for any series
     # answered 404 when neither genre had one.
-    catalog = CatalogService(DynamoCatalogRepository(), wiring.film_views(), cache_seconds=60)
+    catalog = CatalogService(DynamoCatalogRepository(), wiring.film_reader(), cache_seconds=60)
     answers = []
     for seed in range(30):
         service = RecommendationService(
-            DynamoRecommendationRepository(), catalog, wiring.film_views(), rng=random.Random(seed)
+            DynamoRecommendationRepository(), catalog, wiring.film_reader(), rng=random.Random(seed)
         )
         monkeypatch.setattr("recommend.routes.recommendation_service", lambda service=service: service)
         answers.append(recommend(user, movie_type="tv"))

@@ -10,7 +10,7 @@ import respx
 from pydantic import SecretStr
 
 from filmhub import wiring
-from filmhub.domain.ids import genre_id, imported_film_id
+from filmhub.core.ids import genre_id, imported_film_id
 from filmhub.settings import get_settings
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter

@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from filmhub.data.models import TableItem, WatchlistEntry
-from filmhub.domain.palette import PALETTE
+from filmhub.core.palette import PALETTE
 from filmhub.seed.seeder import seed_catalog
+from filmhub.table.models import TableItem, WatchlistEntry
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter
 from tests.support.containers import container_clients
@@ -149,7 +149,7 @@ def test_delete_removes_list_and_items_but_not_builtin(user: ApiClient) -> None:
 
 
 def test_interrupted_delete_is_finished_by_a_repeat(user: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from filmhub.data.watchlists import DynamoWatchlistRepository
+    from filmhub.watchlists.dynamo import DynamoWatchlistRepository
 
     watchlist = new_list(user)
     for film in make_films(5):
@@ -277,17 +277,17 @@ def test_a_page_costs_at_most_three_dynamodb_calls(user: ApiClient, size: int) -
 
 def test_new_lists_get_llm_colours_when_an_llm_is_configured(user: ApiClient, monkeypatch: pytest.MonkeyPatch) -> None:
     from filmhub import wiring
-    from filmhub.data.watchlists import DynamoWatchlistRepository
-    from filmhub.domain.palette import PaletteGradients
-    from filmhub.domain.watchlists import WatchlistService
+    from filmhub.core.palette import PaletteGradients
     from filmhub.providers.llm import LlmGradients
     from filmhub.security.cursors import CursorCodec
+    from filmhub.watchlists.dynamo import DynamoWatchlistRepository
+    from filmhub.watchlists.service import WatchlistService
     from tests.support.providers import FakeLlm
 
     fake = FakeLlm.answering('{"color1": "#101010", "color2": "#202020", "color3": "#303030"}')
     service = WatchlistService(
         DynamoWatchlistRepository(),
-        wiring.film_views(),
+        wiring.film_reader(),
         LlmGradients(fake.chat(retries=0), PaletteGradients()),
         CursorCodec("another-secret-that-is-long-enough-0123456789"),
     )

@@ -15,10 +15,11 @@ import boto3
 import botocore.client
 from botocore.awsrequest import AWSResponse
 from moto import mock_aws
+from moto.core.botocore_stubber import BotocoreStubber
 
 from filmhub import wiring
-from filmhub.data.table import create_table_kwargs
 from filmhub.settings import get_settings
+from filmhub.table.definition import create_table_kwargs
 from local import moto_patches
 
 
@@ -109,7 +110,37 @@ def failing_attempts(
     """
     service = client.meta.service_model.service_id.hyphenize()
     failed: list[str] = []
+    intercept = _interceptor(failure, times, operation, failed)
+    client.meta.events.register_first(f"before-send.{service}", intercept)
+    try:
+        yield failed
+    finally:
+        client.meta.events.unregister(f"before-send.{service}", intercept)
 
+
+@contextlib.contextmanager
+def failing_dynamodb(failure: Failure, times: int | None = None, operation: str | None = None) -> Iterator[list[str]]:
+    """``failing_attempts`` for every DynamoDB client at once: PynamoDB keeps a client per model class.
+
+    Hooked where moto answers botocore's ``before-send`` event, which every client created under moto emits."""
+    failed: list[str] = []
+    intercept = _interceptor(failure, times, operation, failed)
+    answer = BotocoreStubber.__call__
+
+    def failing_first(stubber: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> AWSResponse | None:
+        if event_name.startswith("before-send.dynamodb."):
+            injected = intercept(event_name)
+            if injected is not None:
+                return injected
+        return answer(stubber, event_name, request, **kwargs)
+
+    with mock.patch.object(BotocoreStubber, "__call__", failing_first):
+        yield failed
+
+
+def _interceptor(
+    failure: Failure, times: int | None, operation: str | None, failed: list[str]
+) -> Callable[..., AWSResponse | None]:
     def intercept(event_name: str, **_: Any) -> AWSResponse | None:
         name = event_name.rsplit(".", 1)[-1]
         if (times is not None and len(failed) >= times) or operation not in (None, name):
@@ -120,8 +151,4 @@ def failing_attempts(
             raise outcome
         return outcome
 
-    client.meta.events.register_first(f"before-send.{service}", intercept)
-    try:
-        yield failed
-    finally:
-        client.meta.events.unregister(f"before-send.{service}", intercept)
+    return intercept

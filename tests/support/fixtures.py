@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from filmhub.data.film_store import bulk_put_films
-from filmhub.data.models import HEADER_FIRST_ASCENDING, MixEntry, MixItem, TableItem
-from filmhub.domain.entities import Film
+from filmhub.core.entities import Film
+from filmhub.films.dynamo import bulk_put_films
 from filmhub.seed.catalog import GENRES
+from filmhub.table.models import HEADER_FIRST_ASCENDING, MixEntry, MixItem, TableItem
 from filmhub.wiring import token_service
 from tests.support.api import ApiClient
 

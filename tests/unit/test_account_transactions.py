@@ -14,10 +14,10 @@ import pytest
 from pynamodb.exceptions import CancellationReason, TransactWriteError, VerboseClientError
 from pynamodb.transactions import TransactWrite
 
-from filmhub.data import accounts as account_store
-from filmhub.data.film_store import shared_connection
-from filmhub.domain.entities import User
-from filmhub.domain.ports import NewAccount, SignupOutcome
+from filmhub.accounts import dynamo as account_store
+from filmhub.accounts.ports import NewAccount, SignupOutcome
+from filmhub.core.entities import User
+from filmhub.table.operations import table_connection
 from tests.support.aws import mocked_aws
 
 
@@ -40,7 +40,7 @@ def attempts(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[TransactWriteErro
             with real() as tx:
                 yield tx
             return
-        yield TransactWrite(connection=shared_connection())  # collected, never sent
+        yield TransactWrite(connection=table_connection())  # collected, never sent
         raise fate
 
     monkeypatch.setattr(account_store, "transaction", scripted)

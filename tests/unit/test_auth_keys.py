@@ -11,20 +11,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from filmhub.data.accounts import DynamoAccountRepository
-from filmhub.data.models import TelegramClaim, UserItem, WatchlistItem
-from filmhub.domain.accounts import (
-    AUTH_KEY_TTL_SECONDS,
-    BUILTIN_LISTS,
-    MAX_USERNAME_LENGTH,
-    AccountService,
-    AuthKeyProblem,
-    AuthKeyRejected,
-)
-from filmhub.domain.entities import AuthKey, AuthKeyState
-from filmhub.domain.errors import Unauthorized
-from filmhub.domain.ids import builtin_list_id
-from filmhub.security.passwords import PasswordHasher
+from filmhub.accounts.dynamo import DynamoAccountRepository
+from filmhub.accounts.service import BUILTIN_LISTS, MAX_USERNAME_LENGTH
+from filmhub.accounts.telegram_login import AUTH_KEY_TTL_SECONDS, AuthKeyProblem, AuthKeyRejected, TelegramLogin
+from filmhub.core.entities import AuthKey, AuthKeyState
+from filmhub.core.errors import Unauthorized
+from filmhub.core.ids import builtin_list_id
+from filmhub.table.models import TelegramClaim, UserItem, WatchlistItem
 from tests.support.aws import mocked_aws
 from tests.support.clock import FrozenClock
 
@@ -37,16 +30,16 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def accounts(clock: FrozenClock) -> Iterator[AccountService]:
+def accounts(clock: FrozenClock) -> Iterator[TelegramLogin]:
     with mocked_aws():
-        yield AccountService(DynamoAccountRepository(), PasswordHasher(), clock=clock)
+        yield TelegramLogin(DynamoAccountRepository(), clock=clock)
 
 
 def rejected(problem: AuthKeyProblem) -> pytest.RaisesExc[AuthKeyRejected]:
     return pytest.raises(AuthKeyRejected, check=lambda error: error.problem is problem)
 
 
-def test_keys_are_long_random_and_url_safe(accounts: AccountService) -> None:
+def test_keys_are_long_random_and_url_safe(accounts: TelegramLogin) -> None:
     keys = {accounts.new_auth_key() for _ in range(20)}
     assert len(keys) == 20
     for key in keys:
@@ -54,11 +47,11 @@ def test_keys_are_long_random_and_url_safe(accounts: AccountService) -> None:
         assert len(f"auth_{key}") <= 64  # Telegram's deep-link start parameter
 
 
-def test_a_new_key_is_pending(accounts: AccountService) -> None:
+def test_a_new_key_is_pending(accounts: TelegramLogin) -> None:
     assert accounts.auth_key_confirmed(accounts.new_auth_key()) is False
 
 
-def test_confirm_creates_the_telegram_user_with_its_lists(accounts: AccountService) -> None:
+def test_confirm_creates_the_telegram_user_with_its_lists(accounts: TelegramLogin) -> None:
     key = accounts.new_auth_key()
     user_id = accounts.confirm_auth_key(key, TELEGRAM_ID, "cinephile")
     assert accounts.auth_key_confirmed(key) is True
@@ -70,14 +63,14 @@ def test_confirm_creates_the_telegram_user_with_its_lists(accounts: AccountServi
         assert (header.user_id, header.list_type, header.title) == (user_id, builtin.list_type, builtin.title)
 
 
-def test_the_same_telegram_account_always_maps_to_the_same_user(accounts: AccountService) -> None:
+def test_the_same_telegram_account_always_maps_to_the_same_user(accounts: TelegramLogin) -> None:
     first = accounts.confirm_auth_key(accounts.new_auth_key(), TELEGRAM_ID, "cinephile")
     second = accounts.confirm_auth_key(accounts.new_auth_key(), TELEGRAM_ID, "renamed")
     assert first == second
     assert UserItem.get(*UserItem.key(first)).username == "cinephile"
 
 
-def test_username_falls_back_and_is_capped(accounts: AccountService) -> None:
+def test_username_falls_back_and_is_capped(accounts: TelegramLogin) -> None:
     anonymous = accounts.confirm_auth_key(accounts.new_auth_key(), 1, None)
     blank = accounts.confirm_auth_key(accounts.new_auth_key(), 2, "   ")
     long = accounts.confirm_auth_key(accounts.new_auth_key(), 3, "я" * 300)
@@ -86,7 +79,7 @@ def test_username_falls_back_and_is_capped(accounts: AccountService) -> None:
     assert UserItem.get(*UserItem.key(long)).username == "я" * MAX_USERNAME_LENGTH
 
 
-def test_telegram_login_consumes_the_key_once(accounts: AccountService) -> None:
+def test_telegram_login_consumes_the_key_once(accounts: TelegramLogin) -> None:
     key = accounts.new_auth_key()
     user_id = accounts.confirm_auth_key(key, TELEGRAM_ID, "cinephile")
     user = accounts.telegram_login(key)
@@ -101,14 +94,14 @@ def test_telegram_login_consumes_the_key_once(accounts: AccountService) -> None:
         accounts.decline_auth_key(key)
 
 
-def test_a_pending_key_cannot_log_in(accounts: AccountService) -> None:
+def test_a_pending_key_cannot_log_in(accounts: TelegramLogin) -> None:
     key = accounts.new_auth_key()
     with pytest.raises(Unauthorized):
         accounts.telegram_login(key)
     assert accounts.auth_key_confirmed(key) is False  # and it stays usable
 
 
-def test_decline_is_final(accounts: AccountService) -> None:
+def test_decline_is_final(accounts: TelegramLogin) -> None:
     key = accounts.new_auth_key()
     accounts.decline_auth_key(key)
     with rejected(AuthKeyProblem.DECLINED):
@@ -121,7 +114,7 @@ def test_decline_is_final(accounts: AccountService) -> None:
         accounts.telegram_login(key)
 
 
-def test_confirm_is_final(accounts: AccountService) -> None:
+def test_confirm_is_final(accounts: TelegramLogin) -> None:
     key = accounts.new_auth_key()
     accounts.confirm_auth_key(key, TELEGRAM_ID, "cinephile")
     with rejected(AuthKeyProblem.USED):
@@ -132,7 +125,7 @@ def test_confirm_is_final(accounts: AccountService) -> None:
         TelegramClaim.get(*TelegramClaim.key(TELEGRAM_ID + 1))
 
 
-def test_unknown_keys(accounts: AccountService) -> None:
+def test_unknown_keys(accounts: TelegramLogin) -> None:
     for key in ("no-such-key", "", "a" * 128):
         with rejected(AuthKeyProblem.UNKNOWN):
             accounts.auth_key_confirmed(key)
@@ -144,7 +137,7 @@ def test_unknown_keys(accounts: AccountService) -> None:
             accounts.telegram_login(key)
 
 
-def test_keys_expire_after_ten_minutes_whatever_their_state(accounts: AccountService, clock: FrozenClock) -> None:
+def test_keys_expire_after_ten_minutes_whatever_their_state(accounts: TelegramLogin, clock: FrozenClock) -> None:
     pending, activated = accounts.new_auth_key(), accounts.new_auth_key()
     accounts.confirm_auth_key(activated, TELEGRAM_ID, "cinephile")
     clock.now += AUTH_KEY_TTL_SECONDS - 1
@@ -161,7 +154,7 @@ def test_keys_expire_after_ten_minutes_whatever_their_state(accounts: AccountSer
         accounts.decline_auth_key(pending)
 
 
-def test_the_write_itself_refuses_an_expired_key(accounts: AccountService, clock: FrozenClock) -> None:
+def test_the_write_itself_refuses_an_expired_key(accounts: TelegramLogin, clock: FrozenClock) -> None:
     """Expiry is a condition of every transition, not only a check on the read before it."""
     key = accounts.new_auth_key()
     expires_at = int(clock.now) + AUTH_KEY_TTL_SECONDS
@@ -180,8 +173,8 @@ class _TelegramLinkedMeanwhile(DynamoAccountRepository):
 
 def test_a_confirmation_that_loses_the_signup_race_uses_the_winners_user(clock: FrozenClock) -> None:
     with mocked_aws():
-        winner = AccountService(DynamoAccountRepository(), PasswordHasher(), clock=clock)
-        loser = AccountService(_TelegramLinkedMeanwhile(), PasswordHasher(), clock=clock)
+        winner = TelegramLogin(DynamoAccountRepository(), clock=clock)
+        loser = TelegramLogin(_TelegramLinkedMeanwhile(), clock=clock)
         user_id = winner.confirm_auth_key(winner.new_auth_key(), TELEGRAM_ID, "first")
         key = loser.new_auth_key()
         assert loser.confirm_auth_key(key, TELEGRAM_ID, "second") == user_id

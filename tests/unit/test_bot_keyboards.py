@@ -22,9 +22,9 @@ from bot.keyboards import (
     page_keyboard,
     toggle_row,
 )
-from filmhub.data.telegram import PAGE_TOKEN_BYTES
-from filmhub.domain.accounts import AUTH_KEY_BYTES
-from filmhub.domain.entities import Film, FilmFlags, FilmView, Genre
+from filmhub.accounts.telegram_login import AUTH_KEY_BYTES
+from filmhub.bot_state.dynamo import PAGE_TOKEN_BYTES
+from filmhub.core.entities import Film, FilmFlags, FilmView, Genre
 from tests.support.telegram import button_texts, buttons
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ import bot.webhook
 from bot import texts
 from bot.keyboards import moods_keyboard
 from bot.services import Services
-from filmhub.domain.entities import Mood
+from filmhub.core.entities import Mood
 from filmhub.settings import get_settings
 from tests.support.api import ApiClient
 from tests.support.telegram import IVAN, RecordingSession, TelegramChat, message_update, telegram_bot
@@ -157,7 +157,7 @@ def test_a_failing_handler_still_answers_200_with_an_apology_and_is_not_retried(
     def broken_search() -> Any:
         raise RuntimeError("search is down")
 
-    services = Services(state=lambda: state, search=broken_search, accounts=lambda: _Accounts())
+    services = Services(state=lambda: state, search=broken_search, telegram_login=lambda: _Accounts())
     with telegram_bot(monkeypatch, services) as session:
         chat = TelegramChat(ApiClient(), session)
         update = message_update(9, IVAN, "/search Брат")
@@ -173,7 +173,7 @@ def test_a_failing_button_answers_the_press_with_an_apology(
     def broken_recommender() -> Any:
         raise RuntimeError("recommendations are down")
 
-    services = Services(state=lambda: state, accounts=lambda: _Accounts(), recommendations=broken_recommender)
+    services = Services(state=lambda: state, telegram_login=lambda: _Accounts(), recommendations=broken_recommender)
     moods = Message(
         message_id=1,
         date=datetime.now(UTC),

@@ -7,17 +7,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from filmhub.domain.entities import Film, FilmFlags
-from filmhub.domain.film_search import FilmSearch, LocalCatalog, external_film_id, external_hit, rank, title_matches
-from filmhub.domain.film_views import FilmViews
-from filmhub.domain.ports import (
-    CatalogHit,
-    ExternalFilm,
-    ExternalRef,
-    Postings,
-    TitleCandidate,
-)
-from filmhub.domain.text import index_tokens, keywords, query_tokens
+from filmhub.core.entities import Film, FilmFlags
+from filmhub.films.importer import FilmImporter, external_film_id
+from filmhub.films.ports import ExternalFilm, ExternalRef, Postings, SourceHit, TitleCandidate
+from filmhub.films.reader import FilmReader
+from filmhub.films.search import FilmSearch, LocalFilmSource, external_hit, rank, title_matches
+from filmhub.films.text import index_tokens, keywords, query_tokens
 
 
 def film(title: str, year: int | None = None, description: str = "Описание.", film_id: str | None = None) -> Film:
@@ -67,12 +62,12 @@ class Catalog:
         assert 2 * len(film_ids) <= 100, "films and flags in one BatchGetItem"
         return {i: self.films[i] for i in film_ids if i in self.films}, {}
 
-    # FilmStateRepository
+    # FilmRepository
     def flags(self, user_id: str, film_ids: Iterable[str]) -> dict[str, FilmFlags]:
         self.reads += 1
         return {}
 
-    # FilmStore (only what search uses)
+    # FilmRepository (only what search uses)
     def create(self, new: Film, created_at: str, external: ExternalRef | None = None) -> bool:
         self.created.append((new.id, external))
         if new.id in self.films:
@@ -88,7 +83,7 @@ class Provider:
     fails: bool = False
     completed: list[int | None] = field(default_factory=list)
 
-    def search(self, queries: Sequence[str], limit: int) -> list[list[CatalogHit] | None]:
+    def search(self, queries: Sequence[str], limit: int) -> list[list[SourceHit] | None]:
         if self.fails:
             return [None for _ in queries]
         return [[external_hit(f) for f in self.answers.get(q, [])][:limit] for q in queries]
@@ -117,8 +112,8 @@ def search_over(
     catalog: Catalog, providers: Sequence[Provider] = (), order: Sequence[str] = ("tmdb", "kinopoisk", "local"),
     suggester: Suggester | None = None,
 ) -> FilmSearch:  # fmt: skip
-    views = FilmViews(catalog, catalog)
-    return FilmSearch(LocalCatalog(catalog), providers, order, suggester, catalog, catalog, views, lambda: "now")  # type: ignore[arg-type]
+    importer = FilmImporter(catalog, {provider.name: provider for provider in providers}, lambda: "now")  # type: ignore[arg-type]
+    return FilmSearch(LocalFilmSource(catalog), providers, order, suggester, importer, FilmReader(catalog))  # type: ignore[arg-type]
 
 
 def titles(search: FilmSearch, title: str | None = None, description: str | None = None, limit: int = 10) -> list:
@@ -182,7 +177,7 @@ def test_a_failing_provider_falls_back_to_the_next() -> None:
 
 def test_a_provider_that_crashes_is_skipped() -> None:
     class Broken(Provider):
-        def search(self, queries: Sequence[str], limit: int) -> list[list[CatalogHit] | None]:
+        def search(self, queries: Sequence[str], limit: int) -> list[list[SourceHit] | None]:
             raise RuntimeError("bug")
 
     catalog = Catalog(film("Амели", 2001))

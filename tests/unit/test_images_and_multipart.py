@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from filmhub.domain.images import JPEG, PNG, WEBP, sniff
-from filmhub.domain.text import keywords, stem
+from filmhub.films.images import JPEG, PNG, WEBP, sniff
+from filmhub.films.text import keywords, stem
 from filmhub.http.multipart import MultipartError, parse_form, raw_body
 from tests.support.media import TINY_JPEG, TINY_PNG, TINY_WEBP, multipart_form
 

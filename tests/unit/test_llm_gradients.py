@@ -7,8 +7,8 @@ import random
 import httpx2
 import pytest
 
-from filmhub.domain.entities import Gradient
-from filmhub.domain.palette import PALETTE, PaletteGradients
+from filmhub.core.entities import Gradient
+from filmhub.core.palette import PALETTE, PaletteGradients
 from filmhub.providers.base import ProviderError
 from filmhub.providers.llm import GRADIENT_TIMEOUT_SECONDS, LlmGradients, parse_gradient
 from tests.support.providers import FakeLlm

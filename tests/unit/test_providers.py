@@ -10,9 +10,9 @@ import httpx2
 import pytest
 import respx
 
-from filmhub.domain.film_search import external_film_id, external_ref
-from filmhub.domain.ids import imported_film_id
-from filmhub.domain.ports import ExternalRef
+from filmhub.core.ids import imported_film_id
+from filmhub.films.importer import external_film_id, external_ref
+from filmhub.films.ports import ExternalRef
 from filmhub.providers.base import CircuitBreaker, ProviderError
 from filmhub.providers.kinopoisk import KinopoiskProvider
 from filmhub.providers.llm import parse_candidates

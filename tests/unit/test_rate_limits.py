@@ -7,8 +7,9 @@ from collections import Counter
 import pytest
 from pydantic import ValidationError
 
-from filmhub.domain.errors import TooManyRequests
-from filmhub.domain.rate_limits import CounterKey, FixedWindowLimit, RequestLimiter
+from filmhub.core.errors import TooManyRequests
+from filmhub.limits.ports import CounterKey
+from filmhub.limits.service import FixedWindowLimit, RequestLimiter
 from filmhub.settings import Settings
 
 START = 60 * 30_000_000  # the first second of a window

@@ -8,11 +8,12 @@ from collections.abc import Collection, Iterable, Sequence
 
 import pytest
 
-from filmhub.domain.catalog import CatalogService
-from filmhub.domain.entities import Film, FilmFlags, FilmType, Genre, Mix, Mood
-from filmhub.domain.errors import NotFound
-from filmhub.domain.film_views import FilmViews
-from filmhub.domain.recommendations import RecommendationService, SamplePivot, UserHistory
+from filmhub.catalog.service import CatalogService
+from filmhub.core.entities import Film, FilmFlags, FilmType, Genre, Mix, Mood
+from filmhub.core.errors import NotFound
+from filmhub.films.reader import FilmReader
+from filmhub.recommendations.ports import SamplePivot, UserHistory
+from filmhub.recommendations.service import RecommendationService
 
 WESTERN, DRAMA = Genre(str(uuid.uuid4()), "вестерн"), Genre(str(uuid.uuid4()), "драма")
 #: Small on purpose: one sample sees only part of a type, as a big catalog does.
@@ -87,7 +88,7 @@ class NoFilms:
 
 
 def service(repository: FakeRecommendations, seed: int) -> RecommendationService:
-    views = FilmViews(NoFilms(), NoFilms())
+    views = FilmReader(NoFilms())
     return RecommendationService(repository, CatalogService(FakeCatalog(), views, 0), views, rng=random.Random(seed))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from filmhub.domain.cache import TimedValue
+from filmhub.core.cache import TimedValue
 from filmhub.settings import Settings
 
 

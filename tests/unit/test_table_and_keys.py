@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from filmhub.data import models, table
-from filmhub.domain.ids import builtin_list_id, genre_id, mood_id
+from filmhub.core.ids import builtin_list_id, genre_id, mood_id
+from filmhub.table import definition as table
+from filmhub.table import models
 
 
 def test_model_indexes_match_the_table_definition() -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from filmhub.domain.text import MAX_PREFIX, index_tokens, normalize, query_tokens, words
+from filmhub.films.text import MAX_PREFIX, index_tokens, normalize, query_tokens, words
 
 
 def test_normalize_folds_case_yo_and_accents_but_keeps_cyrillic_short_i() -> None:
@@ -28,8 +28,8 @@ def test_query_tokens_match_index_tokens_of_the_title() -> None:
 
 
 def test_a_long_title_keeps_every_whole_word_token_within_the_cap() -> None:
-    from filmhub.data.film_store import MAX_TITLE_TOKENS, title_tokens
-    from filmhub.domain.entities import Film
+    from filmhub.core.entities import Film
+    from filmhub.films.dynamo import MAX_TITLE_TOKENS, title_tokens
 
     long_words = [f"слово{number:02d}абвгдеж" for number in range(12)]  # 12 words of 13 letters
     film = Film(id="f", title=" ".join(long_words), description="d")

@@ -9,7 +9,7 @@ import uuid
 import jwt
 import pytest
 
-from filmhub.domain.errors import Unauthorized
+from filmhub.core.errors import Unauthorized
 from filmhub.security.tokens import TokenService
 
 SECRET = "a-secret-long-enough-for-every-hmac-algorithm-even-hs512-0123456789"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 
-from filmhub.domain.errors import Unauthorized
+from filmhub.core.errors import Unauthorized
 from filmhub.security.tokens import TokenClaims
 from filmhub.wiring import token_service
 

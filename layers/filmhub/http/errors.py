@@ -22,7 +22,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException
 
-from filmhub.domain import errors
+from filmhub.core import errors
 from filmhub.http.observability import logger
 
 MALFORMED_JSON = "Malformed JSON body"

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
-from filmhub.domain.accounts import (
+from filmhub.accounts.service import (
     MAX_EMAIL_LENGTH,
     MAX_PASSWORD_LENGTH,
     MAX_USERNAME_LENGTH,
@@ -16,10 +16,10 @@ from filmhub.domain.accounts import (
     is_valid_email,
     normalize_email,
 )
-from filmhub.domain.entities import FilmView, Genre, Mix, Mood, User
+from filmhub.core.entities import FilmView, Genre, Mix, Mood, User
 
 if TYPE_CHECKING:
-    from filmhub.domain.watchlists import Watchlist
+    from filmhub.watchlists.ports import Watchlist
 
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 

@@ -6,14 +6,14 @@ searches, or a stage without keys, pays nothing for them.
 
 from __future__ import annotations
 
-from filmhub.domain.ports import ExternalCatalog
-from filmhub.domain.recommendations import Discovery
+from filmhub.films.ports import ExternalFilmSource
+from filmhub.recommendations.ports import Discovery
 from filmhub.settings import Settings
 
 
-def external_catalogs(settings: Settings) -> list[ExternalCatalog]:
+def external_sources(settings: Settings) -> list[ExternalFilmSource]:
     """The configured providers that have a key, in the configured order."""
-    catalogs: list[ExternalCatalog] = []
+    catalogs: list[ExternalFilmSource] = []
     for name in dict.fromkeys(settings.providers):
         if name == "tmdb" and (key := settings.secret("tmdb_api_key")):
             from filmhub.providers.tmdb import TmdbProvider
@@ -28,4 +28,4 @@ def external_catalogs(settings: Settings) -> list[ExternalCatalog]:
 
 def discovery_providers(settings: Settings) -> list[Discovery]:
     """Providers that can discover films by genre for recommendations: TMDB (when it has a key)."""
-    return [catalog for catalog in external_catalogs(settings) if isinstance(catalog, Discovery)]
+    return [catalog for catalog in external_sources(settings) if isinstance(catalog, Discovery)]

@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from filmhub.domain.concurrency import concurrently
-from filmhub.domain.film_search import external_hit
-from filmhub.domain.ports import CatalogHit, ExternalFilm
+from filmhub.core.concurrency import concurrently
+from filmhub.films.ports import ExternalFilm, SourceHit
+from filmhub.films.search import external_hit
 
 log = logging.getLogger(__name__)
 
@@ -147,10 +147,10 @@ class ExternalProvider(ABC):
     def __init__(self, api: JsonApi) -> None:
         self.api = api
 
-    def search(self, queries: Sequence[str], limit: int) -> list[list[CatalogHit] | None]:
+    def search(self, queries: Sequence[str], limit: int) -> list[list[SourceHit] | None]:
         return concurrently([partial(self._search_one, query, limit) for query in queries])
 
-    def _search_one(self, query: str, limit: int) -> list[CatalogHit] | None:
+    def _search_one(self, query: str, limit: int) -> list[SourceHit] | None:
         try:
             films = self.find(query, limit)
         except ProviderError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from filmhub.domain.ports import ExternalFilm
+from filmhub.films.ports import ExternalFilm
 from filmhub.providers.base import ExternalProvider, JsonApi
 from filmhub.providers.mapping import kinopoisk_genres
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from filmhub.domain.entities import Gradient
-from filmhub.domain.palette import GradientPicker
-from filmhub.domain.ports import TitleCandidate
+from filmhub.core.entities import Gradient
+from filmhub.core.palette import GradientPicker
+from filmhub.films.ports import TitleCandidate
 from filmhub.http.observability import logger
 from filmhub.providers.base import CONNECT_TIMEOUT_SECONDS, RETRIES, CircuitBreaker, ProviderError
 

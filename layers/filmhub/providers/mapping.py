@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from filmhub.domain.entities import Genre
+from filmhub.core.entities import Genre
 from filmhub.seed.catalog import GENRES_BY_NAME
 
 #: TMDB genre ids (movie and TV lists) → our genre names.  TV's combined genres map to both halves;

@@ -9,8 +9,8 @@ from dataclasses import replace
 
 from pydantic import BaseModel
 
-from filmhub.domain.entities import FilmType
-from filmhub.domain.ports import ExternalFilm
+from filmhub.core.entities import FilmType
+from filmhub.films.ports import ExternalFilm
 from filmhub.providers.base import ExternalProvider, JsonApi, ProviderError, year_of
 from filmhub.providers.mapping import country_ru, tmdb_genre_ids, tmdb_genres
 

@@ -12,7 +12,7 @@ import hmac
 import json
 from typing import Any
 
-from filmhub.domain.errors import InvalidInput
+from filmhub.core.errors import InvalidInput
 
 _SIGNATURE_BYTES = 16
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import jwt
 
-from filmhub.domain.errors import Unauthorized
+from filmhub.core.errors import Unauthorized
 
 ALGORITHM = "HS256"
 MIN_SECRET_BYTES = 32

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from filmhub.domain.entities import Genre, Mood
-from filmhub.domain.ids import genre_id, mood_id
+from filmhub.core.entities import Genre, Mood
+from filmhub.core.ids import genre_id, mood_id
 
 GENRE_NAMES: tuple[str, ...] = (
     "комедия",

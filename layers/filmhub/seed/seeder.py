@@ -13,8 +13,11 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from filmhub.data.film_store import ExternalRef, bulk_put_films
-from filmhub.data.models import (
+from filmhub.core.entities import Film
+from filmhub.core.ids import imported_film_id, stable_id
+from filmhub.films.dynamo import ExternalRef, bulk_put_films
+from filmhub.seed.catalog import GENRES, GENRES_BY_NAME, MOODS
+from filmhub.table.models import (
     HEADER_FIRST_ASCENDING,
     GenreItem,
     HealthSentinel,
@@ -24,9 +27,6 @@ from filmhub.data.models import (
     SeedMarker,
     TableItem,
 )
-from filmhub.domain.entities import Film
-from filmhub.domain.ids import imported_film_id, stable_id
-from filmhub.seed.catalog import GENRES, GENRES_BY_NAME, MOODS
 
 #: Bumped when what seeding writes changes (2: description keyword postings; 3: films in the sampling
 #: index GSI5), so stored data is re-seeded.

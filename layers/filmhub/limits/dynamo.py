@@ -1,0 +1,35 @@
+"""Fixed-window counters (request limits, failed logins) on ``CounterItem``: one UpdateItem ADD each."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.expressions.update import Action
+
+from filmhub.limits.ports import CounterKey
+from filmhub.table.models import CounterItem
+
+
+def counter_keys(key: CounterKey) -> tuple[str, str]:
+    """The counter's PK and SK."""
+    return CounterItem.key(key.scope, key.subject, key.window)
+
+
+def counter_item(key: CounterKey) -> CounterItem:
+    return CounterItem(*counter_keys(key))
+
+
+def count_actions(key: CounterKey) -> list[Action]:
+    """Add one to the counter, creating it if need be; it expires (TTL) with its window."""
+    return [
+        CounterItem.count.add(1),
+        CounterItem.expires_at.set(datetime.fromtimestamp(key.expires_at, UTC)),
+        CounterItem.kind.set(CounterItem),
+    ]
+
+
+class DynamoRequestCounter:
+    def add(self, key: CounterKey) -> int:
+        item = counter_item(key)
+        item.update(actions=count_actions(key))  # ReturnValues ALL_NEW: the item now holds the new count
+        return int(item.count)

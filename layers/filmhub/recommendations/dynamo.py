@@ -1,0 +1,83 @@
+"""DynamoDB side of recommendations: the user's partition, catalog sampling, records and hidden films."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Collection
+from datetime import UTC, datetime
+from functools import reduce
+
+from pynamodb.exceptions import TransactWriteError
+
+from filmhub.core.entities import Film, FilmFlags, FilmType
+from filmhub.core.errors import NotFound
+from filmhub.films.dynamo import film_from_item, flags_from_state
+from filmhub.recommendations.ports import SamplePivot, UserHistory, WishedFilm
+from filmhub.recommendations.service import RECENT_SECONDS
+from filmhub.table.models import FilmItem, FilmState, HiddenFilm, Recommendation, TableItem
+from filmhub.table.operations import transaction
+
+#: Films one sampling Query reads (before the genre filter): one page of ~75 KB at most (~10 RRU). Whole
+#: films come back, so the answer needs no GetItem; more would mostly cost deserializing.
+SAMPLE_READ = 50
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
+class DynamoRecommendationRepository:
+    def history(self, user_id: str, recent_since: float) -> UserHistory:
+        pk, _ = FilmState.key(user_id, "")
+        wish: list[WishedFilm] = []
+        excluded: set[str] = set()
+        flags: dict[str, FilmFlags] = {}
+        recent_since_iso = _iso(recent_since)
+        # One Query over the user's partition: hidden films, recommendations and film states.
+        for item in TableItem.query(pk, TableItem.SK.between("HIDDEN#", "STATE#\uffff")):
+            if isinstance(item, HiddenFilm):
+                excluded.add(item.film_id)
+            elif isinstance(item, Recommendation):
+                if item.recommended_at >= recent_since_iso:  # TTL deletion is lazy: filter on time too
+                    excluded.add(item.film_id)
+            elif isinstance(item, FilmState):
+                flags[item.film_id] = flags_from_state(item)
+                if item.watched_at:
+                    excluded.add(item.film_id)
+                if item.wish_at:
+                    wish.append(WishedFilm(item.film_id, frozenset(item.genre_ids or ()), item.film_type))
+        return UserHistory(wish=wish, excluded=excluded, flags=flags)
+
+    def sample(
+        self, film_type: FilmType | None, genre_ids: Collection[str], pivot: SamplePivot, after: bool
+    ) -> list[Film]:
+        pk, position = FilmItem.sampling_key(*pivot)
+        # "!" and "~" sort before and after every character of a type or an id.
+        first, last = (f"{film_type}#", f"{film_type}#~") if film_type else ("!", "~")
+        id_range = TableItem.GSI5SK.between(position, last) if after else TableItem.GSI5SK.between(first, position)
+        any_genre = [FilmItem.genre_ids.contains(genre_id) for genre_id in sorted(genre_ids)]
+        genre_filter = reduce(operator.or_, any_genre) if any_genre else None
+        results = TableItem.gsi5.query(
+            pk, id_range, genre_filter, scan_index_forward=after, limit=SAMPLE_READ, page_size=SAMPLE_READ
+        )
+        # Only the first page: with a filter, iterating on would read on past the budget.
+        page = next(results.page_iter)
+        items = (TableItem.from_raw_data(raw) for raw in page.get("Items", []))
+        return [film_from_item(item) for item in items if isinstance(item, FilmItem)]
+
+    def record(self, user_id: str, film: Film, now: float) -> None:
+        record = Recommendation(*Recommendation.key(user_id, film.id), film_id=film.id, recommended_at=_iso(now))
+        record.expires_at = datetime.fromtimestamp(now + RECENT_SECONDS, UTC)
+        try:
+            # The film must still exist when the recommendation is written: one transaction.
+            with transaction() as tx:
+                tx.condition_check(FilmItem, *FilmItem.key(film.id), condition=FilmItem.PK.exists())
+                tx.save(record)
+        except TransactWriteError as error:
+            raise NotFound("Film not found") from error
+
+    def hide(self, user_id: str, film_id: str, now: float) -> None:
+        HiddenFilm(*HiddenFilm.key(user_id, film_id), film_id=film_id, hidden_at=_iso(now)).save()
+
+    def unhide(self, user_id: str, film_id: str) -> None:
+        HiddenFilm(*HiddenFilm.key(user_id, film_id)).delete()

@@ -1,0 +1,426 @@
+"""PynamoDB models of the single table, with their key builders.
+
+Every entity is a subclass of :class:`TableItem` told apart by the ``kind`` discriminator, so a
+Query or BatchGetItem over mixed keys returns the right classes.  The key layout and the access
+pattern each key serves are documented in ``TABLE.md`` beside this module; keep them in step.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, LocalSecondaryIndex
+from pynamodb.models import Model
+
+from filmhub.settings import get_settings
+
+_settings = get_settings()
+
+
+class _IndexMeta:
+    projection = AllProjection()
+
+
+class GSI1(GlobalSecondaryIndex["TableItem"]):
+    class Meta(_IndexMeta):
+        index_name = "GSI1"
+
+    GSI1PK = UnicodeAttribute(hash_key=True)
+    GSI1SK = UnicodeAttribute(range_key=True)
+
+
+class GSI2(GlobalSecondaryIndex["TableItem"]):
+    class Meta(_IndexMeta):
+        index_name = "GSI2"
+
+    GSI2PK = UnicodeAttribute(hash_key=True)
+    GSI2SK = UnicodeAttribute(range_key=True)
+
+
+class GSI3(GlobalSecondaryIndex["TableItem"]):
+    class Meta(_IndexMeta):
+        index_name = "GSI3"
+
+    GSI3PK = UnicodeAttribute(hash_key=True)
+    GSI3SK = UnicodeAttribute(range_key=True)
+
+
+class GSI4(GlobalSecondaryIndex["TableItem"]):
+    class Meta(_IndexMeta):
+        index_name = "GSI4"
+
+    GSI4PK = UnicodeAttribute(hash_key=True)
+    GSI4SK = UnicodeAttribute(range_key=True)
+
+
+class GSI5(GlobalSecondaryIndex["TableItem"]):
+    class Meta(_IndexMeta):
+        index_name = "GSI5"
+
+    GSI5PK = UnicodeAttribute(hash_key=True)
+    GSI5SK = UnicodeAttribute(range_key=True)
+
+
+class LSI1(LocalSecondaryIndex["TableItem"]):
+    class Meta(_IndexMeta):
+        index_name = "LSI1"
+
+    PK = UnicodeAttribute(hash_key=True)
+    LSI1SK = UnicodeAttribute(range_key=True)
+
+
+class TableItem(Model):
+    """Base of every item: the keys and the overloaded index attributes."""
+
+    class Meta:
+        table_name = _settings.table_name
+        region = _settings.aws_region
+        host = _settings.dynamodb_endpoint_url
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 3
+
+    PK = UnicodeAttribute(hash_key=True)
+    SK = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+
+    GSI1PK = UnicodeAttribute(null=True)
+    GSI1SK = UnicodeAttribute(null=True)
+    GSI2PK = UnicodeAttribute(null=True)
+    GSI2SK = UnicodeAttribute(null=True)
+    GSI3PK = UnicodeAttribute(null=True)
+    GSI3SK = UnicodeAttribute(null=True)
+    GSI4PK = UnicodeAttribute(null=True)
+    GSI4SK = UnicodeAttribute(null=True)
+    GSI5PK = UnicodeAttribute(null=True)
+    GSI5SK = UnicodeAttribute(null=True)
+    LSI1SK = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(null=True)
+    #: On a collection header (list, mix): a delete has started; the header goes once every entry is gone.
+    deleting = BooleanAttribute(null=True)
+
+    gsi1 = GSI1()
+    gsi2 = GSI2()
+    gsi3 = GSI3()
+    gsi4 = GSI4()
+    gsi5 = GSI5()
+    lsi1 = LSI1()
+
+
+# --- accounts -----------------------------------------------------------------------------
+
+
+class UserItem(TableItem, discriminator="user"):
+    id = UnicodeAttribute()
+    username = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    telegram_id = NumberAttribute(null=True)
+    password_hash = UnicodeAttribute(null=True)
+    role = UnicodeAttribute(default="user")
+    created_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(user_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}", "PROFILE"
+
+
+class EmailClaim(TableItem, discriminator="email_claim"):
+    """Makes an email unique: created with the user in one transaction, conditional on absence."""
+
+    user_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(email: str) -> tuple[str, str]:
+        return f"EMAIL#{email}", "EMAIL"
+
+
+class TelegramClaim(TableItem, discriminator="telegram_claim"):
+    """Makes a Telegram account unique and finds its user."""
+
+    user_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(telegram_id: int) -> tuple[str, str]:
+        return f"TG#{telegram_id}", "TG"
+
+
+class AuthKeyItem(TableItem, discriminator="auth_key"):
+    """A Telegram login key: pending -> activated | declined, then consumed; TTL 10 minutes."""
+
+    state = UnicodeAttribute()
+    user_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(auth_key: str) -> tuple[str, str]:
+        return f"AUTHKEY#{auth_key}", "AUTHKEY"
+
+
+class CounterItem(TableItem, discriminator="counter"):
+    """A fixed-window counter (failed logins, request limits) that expires with its window."""
+
+    count = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(scope: str, subject: str, window: int) -> tuple[str, str]:
+        return f"COUNTER#{scope}#{subject}", f"WINDOW#{window}"
+
+
+class ProcessedUpdate(TableItem, discriminator="telegram_update"):
+    """Telegram update ids already handled by the bot (idempotent webhook); TTL one day."""
+
+    @staticmethod
+    def key(update_id: int) -> tuple[str, str]:
+        return f"TGUPDATE#{update_id}", "TGUPDATE"
+
+
+class BotPageCursor(TableItem, discriminator="telegram_page"):
+    """A list page cursor behind a short token: cursors outgrow Telegram's 64-byte callback data; TTL 7 days."""
+
+    cursor = UnicodeAttribute()
+    #: Token of the page before this one ("" for the first page), for the "back" button.
+    previous = UnicodeAttribute(default="")
+
+    @staticmethod
+    def key(token: str) -> tuple[str, str]:
+        return f"TGPAGE#{token}", "TGPAGE"
+
+
+# --- films --------------------------------------------------------------------------------
+
+
+class GenreRef(MapAttribute[str, str]):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+
+class FilmItem(TableItem, discriminator="film"):
+    """A film; in GSI5 (recommendation sampling); owned films also in GSI1 under ``OWNER#<user>``."""
+
+    id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    original_title = UnicodeAttribute(null=True)
+    description = UnicodeAttribute()
+    country = UnicodeAttribute(null=True)
+    release_year = NumberAttribute(null=True)
+    film_type = UnicodeAttribute(default="movie")
+    poster_url = UnicodeAttribute(null=True)
+    poster_key = UnicodeAttribute(null=True)
+    tmdb_id = NumberAttribute(null=True)
+    kinopoisk_id = NumberAttribute(null=True)
+    owner_id = UnicodeAttribute(null=True)
+    #: Denormalized {id, name} pairs: genre names are stable reference data.
+    genres = ListAttribute(of=GenreRef, default=list)
+    #: The genre ids again as a string set: what a ``contains`` filter on GSI5 can test.
+    genre_ids = UnicodeSetAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(film_id: str) -> tuple[str, str]:
+        return f"FILM#{film_id}", "FILM"
+
+    @staticmethod
+    def owner_index_key(owner_id: str, created_at: str, film_id: str) -> tuple[str, str]:
+        return f"OWNER#{owner_id}", f"{created_at}#{film_id}"
+
+    @staticmethod
+    def sampling_key(film_type: str, film_id: str) -> tuple[str, str]:
+        """GSI5: every film by type, then by its random id, so a random start key samples a type or all."""
+        return "FILMS", f"{film_type}#{film_id}"
+
+
+class ExternalIdClaim(TableItem, discriminator="external_id"):
+    """One film per TMDB / Kinopoisk id: imports put this conditionally with the film."""
+
+    film_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(provider: str, film_type: str, external_id: int) -> tuple[str, str]:
+        return f"EXT#{provider}#{film_type}#{external_id}", "EXT"
+
+
+class TitleToken(TableItem, discriminator="title_token"):
+    """Inverted index: one item per normalized word prefix, holding the ids of matching films."""
+
+    film_ids = UnicodeSetAttribute(default=set)
+
+    @staticmethod
+    def key(prefix: str) -> tuple[str, str]:
+        return f"TOKEN#{prefix}", "TOKEN"
+
+
+class DescriptionToken(TableItem, discriminator="description_token"):
+    """Inverted index of descriptions: one item per keyword stem, holding the ids of matching films."""
+
+    film_ids = UnicodeSetAttribute(default=set)
+
+    @staticmethod
+    def key(stem: str) -> tuple[str, str]:
+        return f"DTOKEN#{stem}", "DTOKEN"
+
+
+# --- catalog ------------------------------------------------------------------------------
+
+CATALOG_PARTITION = "CATALOG"
+
+
+class GenreItem(TableItem, discriminator="genre"):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+
+    @staticmethod
+    def key(genre_id: str) -> tuple[str, str]:
+        return CATALOG_PARTITION, f"GENRE#{genre_id}"
+
+
+class MoodItem(TableItem, discriminator="mood"):
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    genre_ids = ListAttribute(of=UnicodeAttribute, default=list)
+
+    @staticmethod
+    def key(mood_id: str) -> tuple[str, str]:
+        return CATALOG_PARTITION, f"MOOD#{mood_id}"
+
+
+#: LSI1SK of a header item: sorts before every ascending position and after every timestamp,
+#: so the first page of a partition's LSI1 Query returns the header together with its members.
+HEADER_FIRST_ASCENDING = "!"
+HEADER_FIRST_DESCENDING = "~"
+
+
+class MixItem(TableItem, discriminator="mix"):
+    """Mix header: PK ``MIX#<id>``; listed through GSI1 ``MIXES`` in display order."""
+
+    id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    color1 = UnicodeAttribute()
+    color2 = UnicodeAttribute()
+    color3 = UnicodeAttribute()
+    position = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(mix_id: str) -> tuple[str, str]:
+        return f"MIX#{mix_id}", "META"
+
+    @staticmethod
+    def index_key(position: int, mix_id: str) -> tuple[str, str]:
+        return "MIXES", f"{position:06d}#{mix_id}"
+
+
+class MixEntry(TableItem, discriminator="mix_entry"):
+    film_id = UnicodeAttribute()
+    position = NumberAttribute()
+
+    @staticmethod
+    def key(mix_id: str, film_id: str) -> tuple[str, str]:
+        return f"MIX#{mix_id}", f"FILM#{film_id}"
+
+    @staticmethod
+    def order_key(position: int, film_id: str) -> str:
+        return f"{position:06d}#{film_id}"
+
+
+# --- lists --------------------------------------------------------------------------------
+
+
+class WatchlistItem(TableItem, discriminator="watchlist"):
+    """List header: PK ``LIST#<id>``; a user's lists through GSI1 ``USER#<id>#LISTS``."""
+
+    id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    list_type = UnicodeAttribute()
+    color1 = UnicodeAttribute()
+    color2 = UnicodeAttribute()
+    color3 = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(list_id: str) -> tuple[str, str]:
+        return f"LIST#{list_id}", "META"
+
+    @staticmethod
+    def index_key(user_id: str, created_at: str, list_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}#LISTS", f"{created_at}#{list_id}"
+
+
+class WatchlistEntry(TableItem, discriminator="watchlist_entry"):
+    """A film in a custom list; LSI1SK ``<added_at>#<film_id>`` orders newest first."""
+
+    film_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    added_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(list_id: str, film_id: str) -> tuple[str, str]:
+        return f"LIST#{list_id}", f"FILM#{film_id}"
+
+
+class FilmState(TableItem, discriminator="film_state"):
+    """One item per (user, film): the built-in list flags with the date each was set.
+
+    The flags of a page of films are one BatchGetItem; each built-in list is a sparse GSI
+    (GSI2 liked, GSI3 wish, GSI4 watched) keyed ``USER#<id>`` / ``<set_at>#<film_id>``.
+    """
+
+    film_id = UnicodeAttribute()
+    #: Copied from the film when a flag is set, so recommendations can filter a wish list without reading films.
+    genre_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    film_type = UnicodeAttribute(null=True)
+    liked_at = UnicodeAttribute(null=True)
+    wish_at = UnicodeAttribute(null=True)
+    watched_at = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(user_id: str, film_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}", f"STATE#{film_id}"
+
+
+class Recommendation(TableItem, discriminator="recommendation"):
+    """A film recommended to a user; TTL 24 h (reads filter on ``recommended_at`` too)."""
+
+    film_id = UnicodeAttribute()
+    recommended_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(user_id: str, film_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}", f"REC#{film_id}"
+
+
+class HiddenFilm(TableItem, discriminator="hidden_film"):
+    """A film the user asked never to be recommended again."""
+
+    film_id = UnicodeAttribute()
+    hidden_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(user_id: str, film_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}", f"HIDDEN#{film_id}"
+
+
+class HealthSentinel(TableItem, discriminator="health"):
+    """A fixed item that the health check reads: proves the table answers."""
+
+    @staticmethod
+    def key() -> tuple[str, str]:
+        return "HEALTH", "HEALTH"
+
+
+class SeedMarker(TableItem, discriminator="seed_marker"):
+    """Records that a given version of the seed data was written, so restarts skip re-seeding."""
+
+    seeded_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(fingerprint: str) -> tuple[str, str]:
+        return "SEED", fingerprint

@@ -1,0 +1,162 @@
+"""Watchlists: the built-in liked / wish / watched lists and custom lists, with paginated items.
+
+A list is addressed either by id or, for the built-in ones, by kind (``/me/watchlists/liked``).
+Built-in membership lives on one state item per (user, film) (so flags are one BatchGetItem);
+custom membership is one entry per (list, film) carrying the date it was added.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from filmhub.core.entities import BUILTIN_LIST_TYPES
+from filmhub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from filmhub.core.ids import builtin_list_id, new_id
+from filmhub.core.palette import GradientPicker
+from filmhub.films.reader import FilmReader
+from filmhub.security.cursors import CursorCodec
+from filmhub.watchlists.ports import FilmPage, Position, Watchlist, WatchlistRepository
+
+DEFAULT_PAGE = 100
+MAX_PAGE = 200
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class WatchlistService:
+    def __init__(
+        self,
+        repository: WatchlistRepository,
+        film_reader: FilmReader,
+        gradients: GradientPicker,
+        cursors: CursorCodec,
+        clock: Callable[[], str] = _now,
+    ) -> None:
+        self._repository = repository
+        self._film_reader = film_reader
+        self._gradients = gradients
+        self._cursors = cursors
+        self._clock = clock
+
+    # --- lists -----------------------------------------------------------------------------
+
+    def custom_lists(self, user_id: str) -> list[Watchlist]:
+        lists = self._repository.user_lists(user_id)
+        return [item for item in lists if item.list_type == "custom" and not item.deleting]
+
+    def create(self, user_id: str, title: str) -> Watchlist:
+        watchlist = Watchlist(
+            id=new_id(),
+            user_id=user_id,
+            title=title,
+            list_type="custom",
+            gradient=self._gradients.pick(title),
+            created_at=self._clock(),
+        )
+        self._repository.create(watchlist)
+        return watchlist
+
+    def get(self, user_id: str, ref: str) -> Watchlist:
+        return self._owned(user_id, self._repository.get(self._list_id(user_id, ref)))
+
+    def rename(self, user_id: str, ref: str, title: str) -> Watchlist:
+        watchlist = self.get(user_id, ref)
+        if watchlist.builtin:
+            raise Conflict("Built-in watchlists can't be renamed")
+        self._repository.rename(watchlist, title)
+        return Watchlist(**{**watchlist.__dict__, "title": title})
+
+    def delete(self, user_id: str, ref: str) -> None:
+        """Hide the list, then remove its entries and header; a repeat finishes an interrupted delete."""
+        watchlist = self._repository.get(self._list_id(user_id, ref))
+        if watchlist is None:
+            raise NotFound("Watchlist not found")
+        if watchlist.user_id != user_id:
+            raise Forbidden("Watchlist is not yours")
+        if watchlist.builtin:
+            raise Conflict("Built-in watchlists can't be deleted")
+        if not watchlist.deleting:
+            self._repository.mark_deleting(watchlist)
+        self._repository.purge(watchlist.id)
+
+    # --- items -----------------------------------------------------------------------------
+
+    def items(self, user_id: str, ref: str, limit: int = DEFAULT_PAGE, cursor: str | None = None) -> FilmPage:
+        list_id = self._list_id(user_id, ref)
+        scope = f"{user_id}:{list_id}"
+        start: Position = None
+        kind: str | None = ref if ref in BUILTIN_LIST_TYPES else None
+        if cursor is not None:
+            position = self._cursors.decode(scope, cursor)  # signed for this user and list
+            kind, start = position.get("kind"), position.get("at")
+            if kind not in (*BUILTIN_LIST_TYPES, "custom") or not isinstance(start, dict):
+                raise InvalidInput("Invalid cursor")
+        if kind is None or kind == "custom":
+            # By id: the first page's Query also returns the header, which tells owner and type.
+            header, entries, next_position = self._repository.custom_page(list_id, limit, start)
+            if start is None:
+                watchlist = self._owned(user_id, header)
+                kind = watchlist.list_type
+            if kind == "custom":
+                if any(owner != user_id for _, owner in entries):
+                    raise Forbidden("Watchlist is not yours")
+                films = self._film_reader.page([film_id for film_id, _ in entries], user_id)
+                return FilmPage(films, self._cursor(scope, "custom", next_position))
+        flagged, next_position = self._repository.builtin_page(user_id, kind, limit, start)  # type: ignore[arg-type]
+        films = self._film_reader.page_with_flags([film_id for film_id, _ in flagged], dict(flagged))
+        return FilmPage(films, self._cursor(scope, str(kind), next_position))
+
+    def add(self, user_id: str, ref: str, film_id: str) -> None:
+        if ref in BUILTIN_LIST_TYPES:
+            found = self._film_reader.film(film_id)
+            if found is None:
+                raise NotFound("Film not found")
+            self._repository.set_flag(user_id, ref, found, self._clock())  # type: ignore[arg-type]
+            return
+        header, film = self._repository.get_with_film(self._list_id(user_id, ref), film_id)
+        watchlist = self._owned(user_id, header)
+        if film is None:
+            raise NotFound("Film not found")
+        if watchlist.builtin:
+            self._repository.set_flag(user_id, watchlist.list_type, film, self._clock())
+        else:
+            self._repository.add_entry(watchlist, film_id, self._clock())
+
+    def remove(self, user_id: str, ref: str, film_id: str) -> None:
+        kind = ref if ref in BUILTIN_LIST_TYPES else None
+        if kind is None:
+            watchlist = self.get(user_id, ref)
+            kind = watchlist.list_type
+        removed = (
+            self._repository.remove_entry(self._list_id(user_id, ref), film_id)
+            if kind == "custom"
+            else self._repository.clear_flag(user_id, kind, film_id)  # type: ignore[arg-type]
+        )
+        if not removed:
+            raise NotFound("Film not found in watchlist")
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _list_id(user_id: str, ref: str) -> str:
+        if ref in BUILTIN_LIST_TYPES:
+            return builtin_list_id(user_id, ref)
+        try:
+            return str(uuid.UUID(ref))
+        except ValueError as error:
+            raise InvalidInput("Malformed watchlist id") from error
+
+    @staticmethod
+    def _owned(user_id: str, watchlist: Watchlist | None) -> Watchlist:
+        if watchlist is None or watchlist.deleting:
+            raise NotFound("Watchlist not found")
+        if watchlist.user_id != user_id:
+            raise Forbidden("Watchlist is not yours")
+        return watchlist
+
+    def _cursor(self, scope: str, kind: str, position: Position) -> str | None:
+        return None if position is None else self._cursors.encode(scope, {"kind": kind, "at": position})
