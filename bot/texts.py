@@ -79,6 +79,10 @@ def login_confirmed(full_name: str, username: str | None) -> str:
     )
 
 
+def too_many_requests(retry_after_seconds: int) -> str:
+    return f"Слишком много запросов. Попробуйте снова через {retry_after_seconds} с."
+
+
 def nothing_found(query: str) -> str:
     return f"По запросу «{escape(query)}» ничего не нашлось."
 

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from bot import texts
 from bot.handlers import routers
 from bot.services import Services
+from filmhub.core.errors import TooManyRequests
 from filmhub.http.observability import logger
 from filmhub.settings import get_settings
 
@@ -48,12 +49,17 @@ def build_dispatcher(services: Services) -> Dispatcher:
 
 async def _apologize(event: ErrorEvent) -> None:
     """The update is claimed already: log the failure, tell the user, and let the webhook answer 200."""
-    logger.error("update %s failed", event.update.update_id, exc_info=event.exception)
+    if isinstance(event.exception, TooManyRequests):
+        logger.info("update %s over a request limit", event.update.update_id)
+        reply = texts.too_many_requests(event.exception.retry_after_seconds)
+    else:
+        logger.error("update %s failed", event.update.update_id, exc_info=event.exception)
+        reply = texts.SORRY
     with suppress(TelegramAPIError):  # Telegram itself may be what failed
         if event.update.callback_query is not None:
-            await event.update.callback_query.answer(texts.SORRY, show_alert=True)
+            await event.update.callback_query.answer(reply, show_alert=True)
         elif event.update.message is not None:
-            await event.update.message.answer(texts.SORRY)
+            await event.update.message.answer(reply)
 
 
 def _response(status: int, detail: str | None = None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.accounts.telegram_login import AuthKeyRejected
-from filmhub.http.limits import client_subject, limit_requests
+from filmhub.http.limits import limit_requests, request_subject
 from filmhub.http.schemas import (
     AuthKeyErrorOut,
     AuthKeyOut,
@@ -51,7 +51,7 @@ def register(body: RegisterIn) -> UserOut:
     responses=route_responses(201, 400, 401, 422, 429),
 )
 def login(body: LoginIn) -> LoginResponseOut:
-    user = account_service().login(body.email, body.password, client=client_subject(router))
+    user = account_service().login(body.email, body.password, client=request_subject(router))
     return LoginResponseOut.issued(user, token_service().issue(user.id))
 
 

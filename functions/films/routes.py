@@ -13,7 +13,7 @@ from filmhub.core.errors import InvalidInput, InvalidValue, PayloadTooLarge
 from filmhub.films.images import MAX_POSTER_BYTES
 from filmhub.films.service import POSTER_TOO_LARGE, FilmDraft
 from filmhub.http.auth import BEARER, optional_caller, required_caller
-from filmhub.http.limits import limit_requests
+from filmhub.http.limits import client_ip
 from filmhub.http.multipart import MultipartError, parse_form, raw_body
 from filmhub.http.schemas import (
     FilmIn,
@@ -79,8 +79,7 @@ def search_films(
 ) -> list[FilmOut]:
     caller = optional_caller(router)
     user_id = caller.user_id if caller else None
-    limit_requests(router, "search", user_id)
-    return films_out(film_search().search(title, description, limit, user_id))
+    return films_out(film_search().search(title, description, limit, user_id, address=client_ip(router)))
 
 
 @router.get(

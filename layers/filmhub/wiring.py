@@ -6,7 +6,7 @@ film repositories' dependencies (cold start), and tests can reset everything wit
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Literal
 
 from filmhub.accounts.service import AccountService
@@ -199,6 +199,7 @@ def film_search() -> FilmSearch:
         suggester=title_suggester(),
         importer=film_importer(),
         views=film_reader(),
+        admit=partial(request_limiter().admit, rate_limit("search")),
     )
 
 

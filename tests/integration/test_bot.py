@@ -16,15 +16,18 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageReplyMarkup, EditMes
 from bot import texts
 from bot.handlers.lists import PAGE_SIZE
 from bot.services import Services
+from filmhub import wiring
 from filmhub.accounts.dynamo import DynamoAccountRepository
 from filmhub.accounts.telegram_login import AuthKeyProblem, TelegramLogin
 from filmhub.core.entities import Film, FilmType, FilmView
 from filmhub.core.errors import NotFound
 from filmhub.seed.catalog import MOODS
 from filmhub.seed.seeder import seed_catalog
+from filmhub.settings import get_settings
 from filmhub.table.models import (
     AuthKeyItem,
     BotPageCursor,
+    CounterItem,
     ProcessedUpdate,
     Recommendation,
     TableItem,
@@ -268,6 +271,21 @@ def test_search_without_a_title_or_without_results(chat: TelegramChat) -> None:
     chat.send("/search")
     chat.send("/search Несуществующий фильм")
     assert sent_texts(chat.session) == [texts.SEARCH_HINT, texts.nothing_found("Несуществующий фильм")]
+
+
+def test_search_is_held_to_the_search_limit_of_the_http_api(
+    chat: TelegramChat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    limited = get_settings().model_copy(update={"rate_limit_search": 2, "rate_limit_window_seconds": 3600})
+    monkeypatch.setattr(wiring, "get_settings", lambda: limited)
+    wiring.reset()
+    for _ in range(3):
+        chat.send("/search Несуществующий фильм")
+    retry_after = 3600 - int(time.time()) % 3600
+    assert sent_texts(chat.session)[:2] == [texts.nothing_found("Несуществующий фильм")] * 2
+    assert sent_texts(chat.session)[2] in {texts.too_many_requests(s) for s in (retry_after, retry_after - 1)}
+    window = int(time.time() // 3600)
+    assert CounterItem.get(*CounterItem.key("requests-search", f"user:{ivan_user_id()}", window)).count == 3
 
 
 def test_list_buttons_put_the_film_in_and_out_of_each_list(chat: TelegramChat) -> None:

@@ -31,6 +31,7 @@ from filmhub.films.ports import (
 )
 from filmhub.films.reader import FilmReader
 from filmhub.films.text import keywords, normalize, query_tokens, words
+from filmhub.limits.service import client_subject
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,7 @@ class FilmSearch:
         suggester: TitleSuggester | None,
         importer: FilmImporter,
         views: FilmReader,
+        admit: Callable[[str], None] | None = None,
     ) -> None:
         self._local = local
         self._external = list(external)
@@ -127,9 +129,18 @@ class FilmSearch:
         self._suggester = suggester
         self._importer = importer
         self._views = views
+        #: The search request limit (raises ``TooManyRequests``): here, so that every client (the HTTP API,
+        #: the bot) passes it.
+        self._admit = admit
 
-    def search(self, title: str | None, description: str | None, limit: int, user_id: str | None) -> list[FilmView]:
-        """Films as ``user_id`` sees them; the candidates are read with the caller's flags in one round trip."""
+    def search(
+        self, title: str | None, description: str | None, limit: int, user_id: str | None, address: str | None = None
+    ) -> list[FilmView]:
+        """Films as ``user_id`` sees them; the candidates are read with the caller's flags in one round trip.
+
+        The request counts against the search limit of the user, or of ``address`` for an anonymous caller."""
+        if self._admit is not None:
+            self._admit(client_subject(user_id, address))
         title, description = (title or "").strip(), (description or "").strip()
         if description:
             return self._by_description(description, title or None, limit, user_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
+from filmhub.limits.service import client_subject
 from filmhub.wiring import RateLimited, rate_limit, request_limiter
 
 
@@ -12,11 +13,11 @@ def client_ip(router: APIGatewayHttpRouter) -> str:
     return router.current_event.request_context.http.source_ip or "unknown"
 
 
-def client_subject(router: APIGatewayHttpRouter, user_id: str | None = None) -> str:
-    """Whom a limit counts: the signed-in user (many users may share one address), else the address."""
-    return f"user:{user_id}" if user_id else f"ip:{client_ip(router)}"
+def request_subject(router: APIGatewayHttpRouter, user_id: str | None = None) -> str:
+    """Whom a limit counts for this request (``client_subject``)."""
+    return client_subject(user_id, client_ip(router))
 
 
 def limit_requests(router: APIGatewayHttpRouter, name: RateLimited, user_id: str | None = None) -> None:
     """Count this request against the ``name`` limit of its client; :class:`TooManyRequests` when over it."""
-    request_limiter().admit(rate_limit(name), client_subject(router, user_id))
+    request_limiter().admit(rate_limit(name), request_subject(router, user_id))

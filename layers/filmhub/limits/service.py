@@ -60,3 +60,8 @@ class RequestLimiter:
         now = self._clock()
         if not limit.admits(self._counter.add(limit.key(subject, now))):
             raise limit.rejection(now)
+
+
+def client_subject(user_id: str | None, address: str | None) -> str:
+    """Whom a limit counts: the signed-in user (many users may share one address), else the address."""
+    return f"user:{user_id}" if user_id else f"ip:{address or 'unknown'}"
