@@ -43,5 +43,5 @@ def health() -> Response[HealthOut]:
     # The monitoring construct calls this on a schedule and alarms on the metric.
     metrics.add_metric(name=HEALTH_FAILED_METRIC, unit=MetricUnit.Count, value=0 if report.ok else 1)
     if not report.ok:
-        logger.warning("health check failed", extra={"checks": report.checks})
+        logger.warning("health check failed", extra={"checks": report.checks, "failures": report.failures})
     return Response(200 if report.ok else 503, content_types.APPLICATION_JSON, body)

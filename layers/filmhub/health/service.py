@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: A probe returns normally when its dependency answers and raises otherwise.
 Probe = Callable[[], None]
@@ -13,6 +13,8 @@ Probe = Callable[[], None]
 @dataclass(frozen=True)
 class HealthReport:
     checks: dict[str, str]
+    #: Why each failing check failed: the exception's class and message (for the logs, never the answer).
+    failures: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -22,13 +24,14 @@ class HealthReport:
 def check(probes: dict[str, Probe]) -> HealthReport:
     """Run every probe concurrently; a failing probe reports ``error`` instead of raising."""
 
-    def run(probe: Probe) -> str:
+    def run(probe: Probe) -> str | None:
         try:
             probe()
-        except Exception:  # any failure means "not healthy"; the reason is logged by the caller's logger
-            return "error"
-        return "ok"
+        except Exception as error:  # any failure means "not healthy"; the caller logs why
+            return f"{type(error).__name__}: {error}"
+        return None
 
     with ThreadPoolExecutor(max_workers=len(probes) or 1) as pool:
-        states = dict(zip(probes, pool.map(run, probes.values()), strict=True))
-    return HealthReport(states)
+        outcomes = dict(zip(probes, pool.map(run, probes.values()), strict=True))
+    checks = {name: "ok" if failure is None else "error" for name, failure in outcomes.items()}
+    return HealthReport(checks, {name: failure for name, failure in outcomes.items() if failure is not None})
