@@ -110,6 +110,18 @@ def test_a_transaction_cancelled_for_throttling_is_503(user: ApiClient) -> None:
     assert failed == ["TransactWriteItems"]  # botocore does not retry a cancellation; the caller may
 
 
+def test_a_throttled_recommendation_record_is_503_not_404(user: ApiClient) -> None:
+    """The last write of POST /recommend is a transaction (the film must still exist): a cancellation for
+    throttling is the table's trouble, not a missing film."""
+    make_films(3)
+    reasons = [{"Code": "None"}, {"Code": "ThrottlingError", "Message": "Throughput exceeds the current capacity"}]
+    cancelled = dynamodb_error("TransactionCanceledException", CancellationReasons=reasons)
+    with failing_dynamodb(cancelled, operation="TransactWriteItems") as failed:
+        response = user.post("/recommend", json_body={})
+    assert (response.status, response.headers.get("retry-after")) == (503, "1"), response.json
+    assert failed == ["TransactWriteItems"]
+
+
 def test_an_error_no_retry_fixes_is_a_bare_500_at_once(user: ApiClient) -> None:
     with failing_dynamodb(dynamodb_error("AccessDeniedException")) as failed:
         response = user.get("/me/watchlists/liked")
