@@ -25,6 +25,7 @@ from filmhub.http.schemas import (
     films_out,
     route_responses,
 )
+from filmhub.routes import handler_path
 from filmhub.wiring import film_search, film_service
 
 router = APIGatewayHttpRouter()
@@ -83,7 +84,7 @@ def search_films(
 
 
 @router.get(
-    "/films/<film_id>",
+    handler_path("/films/{film_id}"),
     summary="One film; flags for the caller when a token is sent",
     tags=["films"],
     security=BEARER,
@@ -95,7 +96,7 @@ def get_film(film_id: UUID) -> FilmOut:
 
 
 @router.put(
-    "/films/<film_id>",
+    handler_path("/films/{film_id}"),
     summary="Edit a film (its owner only)",
     tags=["films"],
     security=BEARER,
@@ -107,7 +108,7 @@ def update_film(film_id: UUID, body: FilmIn) -> FilmOut:
 
 
 @router.put(
-    "/films/<film_id>/poster",
+    handler_path("/films/{film_id}/poster"),
     summary="Upload the film's poster (its owner only)",
     description=MULTIPART_DESCRIPTION,
     tags=["films"],
@@ -131,7 +132,7 @@ def upload_poster(film_id: UUID) -> Response[None]:
 
 
 @router.delete(
-    "/films/<film_id>/poster",
+    handler_path("/films/{film_id}/poster"),
     summary="Remove the film's poster (its owner only)",
     tags=["films"],
     security=BEARER,
@@ -144,7 +145,7 @@ def delete_poster(film_id: UUID) -> Response[None]:
 
 
 @router.post(
-    "/films/<film_id>/poster/upload-url",
+    handler_path("/films/{film_id}/poster/upload-url"),
     status_code=201,
     summary="A presigned S3 form to upload a poster directly (its owner only)",
     description="POST the returned fields and the file to `url`, then confirm with `/poster/confirm`.",
@@ -159,7 +160,7 @@ def poster_upload_url(film_id: UUID, body: PosterUploadIn) -> PosterUploadOut:
 
 
 @router.post(
-    "/films/<film_id>/poster/confirm",
+    handler_path("/films/{film_id}/poster/confirm"),
     summary="Make a directly uploaded poster the film's poster, once its bytes are checked",
     tags=["films"],
     security=BEARER,

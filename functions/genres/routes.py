@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.http.schemas import GenreOut, route_responses
+from filmhub.routes import handler_path
 from filmhub.wiring import catalog_service
 
 router = APIGatewayHttpRouter()
@@ -27,6 +28,8 @@ def list_genres(
     return [GenreOut.of(genre) for genre in genres]
 
 
-@router.get("/genres/<genre_id>", summary="One genre", tags=["catalog"], responses=route_responses(200, 400, 404))
+@router.get(
+    handler_path("/genres/{genre_id}"), summary="One genre", tags=["catalog"], responses=route_responses(200, 400, 404)
+)
 def get_genre(genre_id: UUID) -> GenreOut:
     return GenreOut.of(catalog_service().genre(str(genre_id)))

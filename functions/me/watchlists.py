@@ -21,6 +21,7 @@ from filmhub.http.schemas import (
     films_out,
     route_responses,
 )
+from filmhub.routes import handler_path
 from filmhub.watchlists.service import DEFAULT_PAGE, MAX_PAGE
 from filmhub.wiring import watchlist_service
 
@@ -44,14 +45,14 @@ def create_watchlist(body: Annotated[WatchlistIn, Body()]) -> tuple[WatchlistOut
     return WatchlistOut.of(watchlist_service().create(caller.user_id, body.title)), 201
 
 
-@router.get("/me/watchlists/<list_id>", summary="One list, by id or kind", tags=TAGS, security=BEARER,
+@router.get(handler_path("/me/watchlists/{list_id}"), summary="One list, by id or kind", tags=TAGS, security=BEARER,
             responses=route_responses(200, 400, 401, 403, 404))  # fmt: skip
 def get_watchlist(list_id: ListRef) -> WatchlistOut:
     caller = required_caller(router)
     return WatchlistOut.of(watchlist_service().get(caller.user_id, list_id))
 
 
-@router.patch("/me/watchlists/<list_id>", summary="Rename a custom list", tags=TAGS, security=BEARER,
+@router.patch(handler_path("/me/watchlists/{list_id}"), summary="Rename a custom list", tags=TAGS, security=BEARER,
               responses=route_responses(200, 400, 401, 403, 404, 409, 422))  # fmt: skip
 def rename_watchlist(list_id: ListRef, body: Annotated[WatchlistIn, Body()]) -> WatchlistOut:
     caller = required_caller(router)
@@ -59,7 +60,7 @@ def rename_watchlist(list_id: ListRef, body: Annotated[WatchlistIn, Body()]) -> 
 
 
 @router.delete(
-    "/me/watchlists/<list_id>",
+    handler_path("/me/watchlists/{list_id}"),
     summary="Delete a custom list and its items",
     tags=TAGS,
     security=BEARER,
@@ -72,7 +73,7 @@ def delete_watchlist(list_id: ListRef) -> Response[None]:
 
 
 @router.get(
-    "/me/watchlists/<list_id>/items",
+    handler_path("/me/watchlists/{list_id}/items"),
     summary="Films of a list, newest added first",
     description='When more films remain, the response carries `X-Next-Cursor` and a `Link: rel="next"` header.',
     tags=TAGS,
@@ -95,7 +96,7 @@ def list_watchlist_films(
 
 
 @router.put(
-    "/me/watchlists/<list_id>/items/add",
+    handler_path("/me/watchlists/{list_id}/items/add"),
     summary="Add a film (adding twice keeps one entry)",
     tags=TAGS,
     security=BEARER,
@@ -108,7 +109,7 @@ def add_watchlist_film(list_id: ListRef, body: Annotated[WatchlistItemIn, Body()
 
 
 @router.delete(
-    "/me/watchlists/<list_id>/items/<film_id>",
+    handler_path("/me/watchlists/{list_id}/items/{film_id}"),
     summary="Remove a film from a list",
     tags=TAGS,
     security=BEARER,

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from filmhub.core.entities import Gradient
 from filmhub.http.auth import BEARER, optional_caller, required_caller
 from filmhub.http.schemas import FilmOut, MixIn, MixOrderIn, MixOut, WatchlistItemIn, films_out, route_responses
+from filmhub.routes import handler_path
 from filmhub.wiring import account_service, catalog_service, mix_curation
 
 router = APIGatewayHttpRouter()
@@ -22,13 +23,13 @@ def list_mixes() -> list[MixOut]:
     return [MixOut.of(mix) for mix in catalog_service().mixes()]
 
 
-@router.get("/mix/<mix_id>", summary="One mix", tags=["mixes"], responses=route_responses(200, 400, 404))
+@router.get(handler_path("/mix/{mix_id}"), summary="One mix", tags=["mixes"], responses=route_responses(200, 400, 404))
 def get_mix(mix_id: UUID) -> MixOut:
     return MixOut.of(catalog_service().mix(str(mix_id)))
 
 
 @router.get(
-    "/mix/<mix_id>/items",
+    handler_path("/mix/{mix_id}/items"),
     summary="Films of a mix in display order; flags for the caller when a token is sent",
     tags=["mixes"],
     security=BEARER,
@@ -67,7 +68,7 @@ def create_mix(body: Annotated[MixIn, Body()]) -> tuple[MixOut, int]:
 
 
 @router.put(
-    "/mix/<mix_id>",
+    handler_path("/mix/{mix_id}"),
     summary="Edit a mix (admins)",
     tags=["mixes"],
     security=BEARER,
@@ -79,7 +80,7 @@ def update_mix(mix_id: UUID, body: Annotated[MixIn, Body()]) -> MixOut:
 
 
 @router.delete(
-    "/mix/<mix_id>",
+    handler_path("/mix/{mix_id}"),
     summary="Delete a mix and its items (admins)",
     tags=["mixes"],
     security=BEARER,
@@ -92,7 +93,7 @@ def delete_mix(mix_id: UUID) -> Response[None]:
 
 
 @router.put(
-    "/mix/<mix_id>/items/add",
+    handler_path("/mix/{mix_id}/items/add"),
     summary="Add a film to a mix (admins; idempotent)",
     tags=["mixes"],
     security=BEARER,
@@ -105,7 +106,7 @@ def add_mix_film(mix_id: UUID, body: Annotated[WatchlistItemIn, Body()]) -> Resp
 
 
 @router.delete(
-    "/mix/<mix_id>/items/<film_id>",
+    handler_path("/mix/{mix_id}/items/{film_id}"),
     summary="Remove a film from a mix (admins)",
     tags=["mixes"],
     security=BEARER,
@@ -118,7 +119,7 @@ def remove_mix_film(mix_id: UUID, film_id: UUID) -> Response[None]:
 
 
 @router.put(
-    "/mix/<mix_id>/items/order",
+    handler_path("/mix/{mix_id}/items/order"),
     summary="Set the display order of a mix's films (admins)",
     tags=["mixes"],
     security=BEARER,

@@ -7,6 +7,7 @@ from uuid import UUID
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.http.schemas import MoodOut, route_responses
+from filmhub.routes import handler_path
 from filmhub.wiring import catalog_service
 
 router = APIGatewayHttpRouter()
@@ -17,6 +18,8 @@ def list_moods() -> list[MoodOut]:
     return [MoodOut.of(mood) for mood in catalog_service().moods()]
 
 
-@router.get("/moods/<mood_id>", summary="One mood", tags=["catalog"], responses=route_responses(200, 400, 404))
+@router.get(
+    handler_path("/moods/{mood_id}"), summary="One mood", tags=["catalog"], responses=route_responses(200, 400, 404)
+)
 def get_mood(mood_id: UUID) -> MoodOut:
     return MoodOut.of(catalog_service().mood(str(mood_id)))

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.http.auth import BEARER, required_caller
 from filmhub.http.schemas import FilmOut, error_responses, route_responses
+from filmhub.routes import handler_path
 from filmhub.wiring import recommendation_service
 
 router = APIGatewayHttpRouter()
@@ -40,14 +41,19 @@ def recommend(
     return FilmOut.of(view), 201
 
 
-@router.post("/recommend/<film_id>/hide", summary="Never recommend this film to the caller again", tags=TAGS,
-             security=BEARER, responses={204: {"description": "Hidden"}, **error_responses(400, 401, 404)})  # fmt: skip
+@router.post(
+    handler_path("/recommend/{film_id}/hide"),
+    summary="Never recommend this film to the caller again",
+    tags=TAGS,
+    security=BEARER,
+    responses={204: {"description": "Hidden"}, **error_responses(400, 401, 404)},
+)
 def hide(film_id: UUID) -> Response[None]:
     recommendation_service().hide(required_caller(router).user_id, str(film_id))
     return Response(204)
 
 
-@router.delete("/recommend/<film_id>/hide", summary="Undo hiding a film", tags=TAGS, security=BEARER,
+@router.delete(handler_path("/recommend/{film_id}/hide"), summary="Undo hiding a film", tags=TAGS, security=BEARER,
                responses={204: {"description": "Shown again"}, **error_responses(400, 401)})  # fmt: skip
 def unhide(film_id: UUID) -> Response[None]:
     recommendation_service().unhide(required_caller(router).user_id, str(film_id))

@@ -2,11 +2,13 @@
 
 CDK creates one API Gateway route per entry (integrated with that entry's function) and the
 local gateway dispatches from the same list, so the deployed and the local API cannot drift.
-Paths use API Gateway's ``{name}`` syntax.
+Paths use API Gateway's ``{name}`` syntax; routers declare theirs through :func:`handler_path`, so one
+grep for a path (``/me/watchlists/{list_id}``) finds its route here and its handler in ``functions/``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 API_PREFIX = "/api/v1"
@@ -35,6 +37,11 @@ class Route:
     @property
     def route_key(self) -> str:
         return f"{self.method} {self.path}"
+
+
+def handler_path(path: str) -> str:
+    """A route table path in the Powertools event handler's syntax: ``{name}`` becomes ``<name>``."""
+    return re.sub(r"\{(\w+)\}", r"<\1>", path)
 
 
 def _api_function(name: str, description: str) -> FunctionSpec:
