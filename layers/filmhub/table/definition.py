@@ -2,7 +2,7 @@
 
 This module is plain data (no boto3, no PynamoDB) so that the CDK app can import it cheaply.
 Which entity lives under which key, and which access pattern each index serves, is documented
-in ``layers/filmhub/data/TABLE.md`` next to this file; the key builders are in ``models.py``.
+in ``TABLE.md`` next to this file; the key builders are in ``models.py``.
 """
 
 from __future__ import annotations
