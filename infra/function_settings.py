@@ -151,7 +151,8 @@ FUNCTION_SETTINGS: dict[str, FunctionSettings] = {
         memory_mb=768,
         timeout_seconds=25,
         table=TableAccess.READ_WRITE,
-        secrets=("jwt_secret", *PROVIDER_SECRETS),
+        # Discovery and the import of a discovered film are TMDB's: no Kinopoisk or LLM key.
+        secrets=("jwt_secret", "tmdb_api_key"),
         rationale="provider discovery + import of the chosen film; mostly waiting on HTTP",
     ),
     "bot": FunctionSettings(

@@ -304,6 +304,14 @@ def test_only_films_writes_posters_and_only_the_bot_reads_bot_secrets(complete: 
         assert bool(bot_secrets & set(env)) == (name == "bot"), name
 
 
+def test_only_search_clients_read_the_llm_key(complete: Synth) -> None:
+    """The LLM serves description search (films, the bot); recommendations only discover through TMDB."""
+    readers = {
+        n for n in complete.functions if "LLM_API_KEY_SECRET_ARN" in complete.function(n)["Environment"]["Variables"]
+    }
+    assert readers == {"films", "bot"}
+
+
 def test_unknown_functions_get_safe_defaults_and_a_warning(complete: Synth) -> None:
     name = FUTURE[0].name
     props = complete.function(name)
