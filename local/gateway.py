@@ -304,8 +304,14 @@ def make_request_handler(gateway: LocalGateway, log: Callable[[str], None]) -> t
     return GatewayRequestHandler
 
 
+class GatewayServer(ThreadingHTTPServer):
+    daemon_threads = True
+    #: socketserver's default backlog of 5 resets the connections of a burst (25 clients at once did).
+    request_queue_size = 128
+
+
 def serve(gateway: LocalGateway, host: str, port: int, log: Callable[[str], None]) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), make_request_handler(gateway, log))
+    server = GatewayServer((host, port), make_request_handler(gateway, log))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="local-gateway", daemon=True).start()
     return server
