@@ -14,7 +14,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from filmhub.data.table import create_table_kwargs
+from filmhub.table.definition import create_table_kwargs
 from local import moto_patches
 from local.stack import free_port
 
