@@ -14,7 +14,14 @@ from bot.services import BotState
 from filmhub.accounts.ports import AccountRepository, PasswordHashing
 from filmhub.catalog.ports import CatalogRepository, MixRepository
 from filmhub.core.palette import GradientPicker
-from filmhub.films.ports import ExternalFilmSource, FilmRepository, FilmSource, PosterStorage, SearchIndex, TitleSuggester
+from filmhub.films.ports import (
+    ExternalFilmSource,
+    FilmRepository,
+    FilmSource,
+    PosterStorage,
+    SearchIndex,
+    TitleSuggester,
+)
 from filmhub.limits.ports import RequestCounter
 from filmhub.recommendations.ports import Discovery, RecommendationRepository
 from filmhub.watchlists.ports import WatchlistRepository
