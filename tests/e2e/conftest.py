@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.e2e import WEBHOOK_SECRET
 from tests.support.fake_bot_api import BOT_TOKEN, FakeBotApi
 from tests.support.local_stack import LocalStackProcess
-
-WEBHOOK_SECRET = "e2e_webhook_secret-0123456789"
 
 
 @pytest.fixture(scope="session")

@@ -7,21 +7,11 @@ import uuid
 
 import pytest
 
+from tests.support.e2e import register
 from tests.support.local_stack import HttpResponse, LocalStackProcess
 from tests.support.media import TINY_PNG, TINY_WEBP, multipart_form
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-
-def register(stack: LocalStackProcess) -> str:
-    """A token the way clients get one: register, then log in."""
-    email = f"films-{uuid.uuid4().hex[:8]}@example.com"
-    body = {"email": email, "password": "long enough password", "username": "киноман"}
-    registered = stack.request("POST", "/api/v1/auth/register", json_body=body)
-    assert registered.status == 201, registered.body
-    login = stack.request("POST", "/api/v1/auth/login", json_body={"email": email, "password": body["password"]})
-    assert login.status == 201, login.body
-    return login.json["token"]
 
 
 def fetch(url: str) -> HttpResponse:

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from local.stack import ROOT
-from tests.e2e.test_watchlists_http import catalog_film_ids, register
+from tests.support.e2e import catalog_film_ids, register
 from tests.support.local_stack import LocalStackProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]

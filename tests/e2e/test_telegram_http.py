@@ -9,7 +9,7 @@ from typing import Any
 from aiogram.types import Message
 
 from bot import texts
-from tests.e2e.conftest import WEBHOOK_SECRET
+from tests.support.e2e import WEBHOOK_SECRET
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.local_stack import HttpResponse, LocalStackProcess
 from tests.support.telegram import SECRET_HEADER, callback_update, message_update

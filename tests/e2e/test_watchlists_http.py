@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
+from tests.support.e2e import catalog_film_ids, register
 from tests.support.local_stack import LocalStackProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-
-def register(stack: LocalStackProcess, name: str) -> str:
-    email = f"{name}-{uuid.uuid4().hex[:8]}@example.com"
-    body = {"email": email, "password": "long enough password", "username": name}
-    assert stack.request("POST", "/api/v1/auth/register", json_body=body).status == 201
-    login = stack.request("POST", "/api/v1/auth/login", json_body={"email": email, "password": body["password"]})
-    assert login.status == 201
-    return login.json["token"]
-
-
-def catalog_film_ids(stack: LocalStackProcess) -> list[str]:
-    ids: list[str] = []
-    for mix in stack.request("GET", "/api/v1/mix").json:
-        ids += [film["id"] for film in stack.request("GET", f"/api/v1/mix/{mix['id']}/items").json]
-    return list(dict.fromkeys(ids))
 
 
 def test_lists_flags_and_isolation(stack: LocalStackProcess) -> None:

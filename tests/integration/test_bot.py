@@ -37,7 +37,7 @@ from filmhub.table.models import (
 )
 from filmhub.wiring import film_reader, telegram_login_service, watchlist_service
 from tests.support.api import ApiClient
-from tests.support.clock import FrozenClock
+from tests.support.fakes.clock import FrozenClock
 from tests.support.fixtures import make_films
 from tests.support.telegram import (
     IVAN,

@@ -16,7 +16,7 @@ from filmhub.recommendations.service import RecommendationService
 from filmhub.seed.catalog import MOOD_GENRES
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter
-from tests.support.clock import FrozenClock
+from tests.support.fakes.clock import FrozenClock
 from tests.support.fixtures import register_user
 
 pytestmark = pytest.mark.usefixtures("seeded_aws")

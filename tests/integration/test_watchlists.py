@@ -97,7 +97,22 @@ def test_builtin_lists_by_kind_and_by_id(user: ApiClient) -> None:
     assert user.delete(f"/me/watchlists/{wish['id']}/items/{films[0].id}").status == 204
     assert user.delete(f"/me/watchlists/wish/items/{films[1].id}").status == 204
     assert user.get("/me/watchlists/wish/items").json == []
-    assert all(f["is_watched"] and not f["is_wish"] for f in user.get("/me/watchlists/watched/items").json)
+    watched = user.get("/me/watchlists/watched/items").json
+    assert titles(watched) == [films[1].title, films[0].title]  # leaving the wish list kept them watched
+    assert [(f["is_watched"], f["is_wish"]) for f in watched] == [(True, False), (True, False)]
+
+
+def test_clearing_one_flag_keeps_the_films_other_lists(user: ApiClient) -> None:
+    """A film's built-in lists share one state item: clearing one flag must not take the others with it."""
+    [film] = make_films(1)
+    for kind in ("liked", "wish"):
+        assert user.put(f"/me/watchlists/{kind}/items/add", json_body={"film_id": film.id}).status == 204
+    assert user.delete(f"/me/watchlists/liked/items/{film.id}").status == 204
+    assert user.get("/me/watchlists/liked/items").json == []
+    wish = user.get("/me/watchlists/wish/items").json
+    assert [(f["id"], f["is_liked"], f["is_wish"]) for f in wish] == [(film.id, False, True)]
+    shown = user.get(f"/films/{film.id}").json
+    assert (shown["is_liked"], shown["is_wish"], shown["is_watched"]) == (False, True, False)
 
 
 def test_add_errors(user: ApiClient) -> None:

@@ -19,7 +19,7 @@ from filmhub.core.errors import Unauthorized
 from filmhub.core.ids import builtin_list_id
 from filmhub.table.models import TelegramClaim, UserItem, WatchlistItem
 from tests.support.aws import mocked_aws
-from tests.support.clock import FrozenClock
+from tests.support.fakes.clock import FrozenClock
 
 TELEGRAM_ID = 777_000_111
 

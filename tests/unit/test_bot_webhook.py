@@ -19,38 +19,17 @@ from bot.services import Services
 from filmhub.core.entities import Mood
 from filmhub.settings import get_settings
 from tests.support.api import ApiClient
+from tests.support.fakes.bot_state import InMemoryBotState
 from tests.support.telegram import IVAN, RecordingSession, TelegramChat, message_update, telegram_bot
 
 
-class MemoryState:
-    """The bot's table items, in memory."""
-
-    def __init__(self) -> None:
-        self.claimed: list[int] = []
-        self.pages: dict[str, tuple[str, str]] = {}
-
-    def claim_update(self, update_id: int) -> bool:
-        if update_id in self.claimed:
-            return False
-        self.claimed.append(update_id)
-        return True
-
-    def save_page(self, cursor: str, previous: str) -> str:
-        token = f"t{len(self.pages)}"
-        self.pages[token] = (cursor, previous)
-        return token
-
-    def load_page(self, token: str) -> tuple[str, str] | None:
-        return self.pages.get(token)
+@pytest.fixture
+def state() -> InMemoryBotState:
+    return InMemoryBotState()
 
 
 @pytest.fixture
-def state() -> MemoryState:
-    return MemoryState()
-
-
-@pytest.fixture
-def session(monkeypatch: pytest.MonkeyPatch, state: MemoryState) -> Iterator[RecordingSession]:
+def session(monkeypatch: pytest.MonkeyPatch, state: InMemoryBotState) -> Iterator[RecordingSession]:
     with telegram_bot(monkeypatch, Services(state=lambda: state)) as recording:
         yield recording
 
@@ -60,7 +39,7 @@ def chat(session: RecordingSession) -> TelegramChat:
     return TelegramChat(ApiClient(), session)
 
 
-def test_help_answers_with_the_commands(chat: TelegramChat, state: MemoryState) -> None:
+def test_help_answers_with_the_commands(chat: TelegramChat, state: InMemoryBotState) -> None:
     chat.send("/help")
     [sent] = chat.session.of(SendMessage)
     assert sent.chat_id == IVAN["id"]
@@ -83,7 +62,7 @@ def test_unknown_command_points_to_help(chat: TelegramChat) -> None:
 
 @pytest.mark.parametrize("secret", [None, "", "wrong-secret", "test_webhook_secret-012345678"])
 def test_a_missing_or_wrong_secret_is_401_and_processes_nothing(
-    chat: TelegramChat, state: MemoryState, secret: str | None
+    chat: TelegramChat, state: InMemoryBotState, secret: str | None
 ) -> None:
     response = chat.deliver(message_update(1, IVAN, "/help"), secret=secret)
     assert response.status == 401
@@ -93,7 +72,7 @@ def test_a_missing_or_wrong_secret_is_401_and_processes_nothing(
 
 
 def test_without_a_configured_secret_every_request_is_401(
-    chat: TelegramChat, state: MemoryState, monkeypatch: pytest.MonkeyPatch
+    chat: TelegramChat, state: InMemoryBotState, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("TELEGRAM_WEBHOOK_SECRET")
     get_settings.cache_clear()
@@ -116,7 +95,7 @@ def test_the_secret_is_compared_in_constant_time(chat: TelegramChat, monkeypatch
     assert compared == [(b"test_webhook_secret-0123456789", b"test_webhook_secret-0123456789")]
 
 
-def test_a_repeated_update_id_is_acknowledged_and_skipped(chat: TelegramChat, state: MemoryState) -> None:
+def test_a_repeated_update_id_is_acknowledged_and_skipped(chat: TelegramChat, state: InMemoryBotState) -> None:
     update = message_update(77, IVAN, "/help")
     for _ in range(3):
         assert chat.deliver(update).status == 200
@@ -125,7 +104,9 @@ def test_a_repeated_update_id_is_acknowledged_and_skipped(chat: TelegramChat, st
 
 
 @pytest.mark.parametrize("body", [b"{not json", b'{"update_id": "seventy"}', b"[]"])
-def test_an_unreadable_update_is_acknowledged_and_dropped(chat: TelegramChat, state: MemoryState, body: bytes) -> None:
+def test_an_unreadable_update_is_acknowledged_and_dropped(
+    chat: TelegramChat, state: InMemoryBotState, body: bytes
+) -> None:
     response = chat.api.post(
         "/telegram/webhook",
         body=body,
@@ -140,7 +121,7 @@ def test_an_unreadable_update_is_acknowledged_and_dropped(chat: TelegramChat, st
 def test_a_failing_claim_fails_the_request_before_any_handler_runs(
     monkeypatch: pytest.MonkeyPatch, session: RecordingSession
 ) -> None:
-    class Unreachable(MemoryState):
+    class Unreachable(InMemoryBotState):
         def claim_update(self, update_id: int) -> bool:
             raise ConnectionError("table unreachable")
 
@@ -152,7 +133,7 @@ def test_a_failing_claim_fails_the_request_before_any_handler_runs(
 
 
 def test_a_failing_handler_still_answers_200_with_an_apology_and_is_not_retried(
-    monkeypatch: pytest.MonkeyPatch, state: MemoryState
+    monkeypatch: pytest.MonkeyPatch, state: InMemoryBotState
 ) -> None:
     def broken_search() -> Any:
         raise RuntimeError("search is down")
@@ -168,7 +149,7 @@ def test_a_failing_handler_still_answers_200_with_an_apology_and_is_not_retried(
 
 
 def test_a_failing_button_answers_the_press_with_an_apology(
-    monkeypatch: pytest.MonkeyPatch, state: MemoryState
+    monkeypatch: pytest.MonkeyPatch, state: InMemoryBotState
 ) -> None:
     def broken_recommender() -> Any:
         raise RuntimeError("recommendations are down")
@@ -188,7 +169,7 @@ def test_a_failing_button_answers_the_press_with_an_apology(
     assert session.of(SendMessage) == []
 
 
-def test_group_chats_are_ignored(chat: TelegramChat, state: MemoryState) -> None:
+def test_group_chats_are_ignored(chat: TelegramChat, state: InMemoryBotState) -> None:
     update = message_update(11, IVAN, "/help")
     update["message"]["chat"] = {"id": -100123, "type": "supergroup", "title": "Киноклуб"}
     assert chat.deliver(update).status == 200
@@ -210,7 +191,7 @@ def test_the_bots_secrets_come_from_the_arns_the_stack_sets(monkeypatch: pytest.
 
 
 def test_without_a_bot_token_the_update_fails_before_it_is_claimed(
-    chat: TelegramChat, state: MemoryState, monkeypatch: pytest.MonkeyPatch
+    chat: TelegramChat, state: InMemoryBotState, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN")
     get_settings.cache_clear()

@@ -17,6 +17,7 @@ from filmhub.providers.base import CircuitBreaker, ProviderError
 from filmhub.providers.kinopoisk import KinopoiskProvider
 from filmhub.providers.llm import parse_candidates
 from filmhub.providers.tmdb import TmdbProvider
+from tests.support.fakes.clock import FrozenClock
 from tests.support.providers import (
     KINOPOISK_URL,
     TMDB_PERSON,
@@ -32,14 +33,6 @@ from tests.support.providers import (
 )
 
 SEARCH = f"{TMDB_URL}/search/multi"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def names(film: object) -> list[str]:
@@ -150,7 +143,7 @@ def test_a_retry_that_succeeds_answers() -> None:
 
 @respx.mock
 def test_no_retry_once_the_five_second_budget_is_spent() -> None:
-    clock = FakeClock()
+    clock = FrozenClock(1000.0)
 
     def slow_failure(_request: httpx.Request) -> httpx.Response:
         clock.now += 5.5
@@ -164,7 +157,7 @@ def test_no_retry_once_the_five_second_budget_is_spent() -> None:
 
 @respx.mock
 def test_the_circuit_opens_after_three_failures_and_probes_after_the_cooldown() -> None:
-    clock = FakeClock()
+    clock = FrozenClock(1000.0)
     route = respx.get(SEARCH).respond(500)
     provider = TmdbProvider("key", TMDB_URL, clock=clock)
     for _ in range(3):
@@ -180,7 +173,7 @@ def test_the_circuit_opens_after_three_failures_and_probes_after_the_cooldown() 
 
 
 def test_circuit_breaker_states() -> None:
-    clock = FakeClock()
+    clock = FrozenClock(1000.0)
     breaker = CircuitBreaker(threshold=2, cooldown_seconds=10, clock=clock)
 
     def fail() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import pytest
 from pydantic import ValidationError
 
@@ -11,27 +9,11 @@ from filmhub.core.errors import TooManyRequests
 from filmhub.limits.ports import CounterKey
 from filmhub.limits.service import FixedWindowLimit, RequestLimiter
 from filmhub.settings import Settings
+from tests.support.fakes.clock import FrozenClock
+from tests.support.fakes.limits import InMemoryRequestCounter
+from tests.support.fakes.table import MemoryTable
 
 START = 60 * 30_000_000  # the first second of a window
-
-
-class Counters:
-    """An in-memory ``RequestCounter``."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[CounterKey] = Counter()
-
-    def add(self, key: CounterKey) -> int:
-        self.counts[key] += 1
-        return self.counts[key]
-
-
-class Clock:
-    def __init__(self, now: float) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_keys_are_per_scope_subject_and_window_and_expire_with_it() -> None:
@@ -43,8 +25,9 @@ def test_keys_are_per_scope_subject_and_window_and_expire_with_it() -> None:
 
 
 def test_a_client_gets_its_limit_per_window_then_429_until_the_window_ends() -> None:
-    counters, clock = Counters(), Clock(START + 15.2)
-    limiter, limit = RequestLimiter(counters, clock), FixedWindowLimit("requests-login", 3, 60)
+    clock = FrozenClock(START + 15.2)
+    limiter = RequestLimiter(InMemoryRequestCounter(MemoryTable()), clock)
+    limit = FixedWindowLimit("requests-login", 3, 60)
     for _ in range(3):
         limiter.admit(limit, "ip:10.0.0.1")
     with pytest.raises(TooManyRequests) as rejected:
@@ -57,7 +40,8 @@ def test_a_client_gets_its_limit_per_window_then_429_until_the_window_ends() -> 
 
 
 def test_retry_after_is_at_least_a_second() -> None:
-    limiter, limit = RequestLimiter(Counters(), Clock(START + 59.99)), FixedWindowLimit("s", 1, 60)
+    limiter = RequestLimiter(InMemoryRequestCounter(MemoryTable()), FrozenClock(START + 59.99))
+    limit = FixedWindowLimit("s", 1, 60)
     limiter.admit(limit, "ip:1")
     with pytest.raises(TooManyRequests) as rejected:
         limiter.admit(limit, "ip:1")
@@ -65,10 +49,10 @@ def test_retry_after_is_at_least_a_second() -> None:
 
 
 def test_a_zero_limit_is_off_and_costs_no_write() -> None:
-    counters = Counters()
+    table = MemoryTable()
     for _ in range(100):
-        RequestLimiter(counters, Clock(START)).admit(FixedWindowLimit("s", 0, 60), "ip:1")
-    assert counters.counts == Counter()
+        RequestLimiter(InMemoryRequestCounter(table), FrozenClock(START)).admit(FixedWindowLimit("s", 0, 60), "ip:1")
+    assert table.calls == []
 
 
 def test_limits_are_validated_settings() -> None:
