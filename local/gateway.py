@@ -237,8 +237,8 @@ class LocalGateway:
 
     @staticmethod
     def _gateway_error(status: int, message: str, cors: list[tuple[str, str]]) -> GatewayResponse:
-        body = json.dumps({"message": message}).encode()
-        return GatewayResponse(status, [("Content-Type", "application/json"), *cors], body)
+        error = gateway_error(status, message)
+        return GatewayResponse(status, [*error.headers, *cors], error.body)
 
     @staticmethod
     def _response(result: dict[str, Any], cors: list[tuple[str, str]]) -> GatewayResponse:
@@ -251,6 +251,34 @@ class LocalGateway:
         return GatewayResponse(int(result.get("statusCode", 200)), headers + cors, body)
 
 
+def gateway_error(status: int, message: str) -> GatewayResponse:
+    return GatewayResponse(status, [("Content-Type", "application/json")], json.dumps({"message": message}).encode())
+
+
+def request_framing(content_lengths: list[str], transfer_encoding: str | None) -> int | GatewayResponse:
+    """The body's length from the request's headers, or the refusal a gateway answers instead.
+
+    A chunked body is refused with 411 (API Gateway wants a length for a payload it forwards whole), a length
+    that is not one number with 400, and one over API Gateway's payload limit with 413.
+    """
+    if transfer_encoding is not None:
+        return gateway_error(411, "Length Required") if not content_lengths else gateway_error(400, "Bad Request")
+    if not content_lengths:
+        return 0
+    if len(set(content_lengths)) > 1 or not content_lengths[0].strip().isdigit():
+        return gateway_error(400, "Bad Request")
+    length = int(content_lengths[0])
+    return gateway_error(413, "Request Entity Too Large") if length > MAX_BODY_BYTES else length
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def printable(text: str) -> str:
+    """``text`` for one log line: control characters (CR, LF …) escaped, so a path cannot forge log lines."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
 def make_request_handler(gateway: LocalGateway, log: Callable[[str], None]) -> type[BaseHTTPRequestHandler]:
     class GatewayRequestHandler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -258,16 +286,14 @@ def make_request_handler(gateway: LocalGateway, log: Callable[[str], None]) -> t
 
         def _serve(self) -> None:
             started = time.perf_counter()
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY_BYTES:
-                self._write(
-                    GatewayResponse(
-                        413, [("Content-Type", "application/json")], b'{"message":"Request Entity Too Large"}'
-                    ),
-                    close=True,
-                )
+            lengths = self.headers.get_all("Content-Length") or []
+            framing = request_framing(lengths, self.headers.get("Transfer-Encoding"))
+            if isinstance(framing, GatewayResponse):
+                # The body's end is unknown: answering and closing is the only way not to read it as a request.
+                self._write(framing, close=True)
+                log(f"{self.command} {printable(self.path)} -> {framing.status} (refused: body framing)")
                 return
-            body = self.rfile.read(length) if length else b""
+            body = self.rfile.read(framing) if framing else b""
             # http.server decodes the request line as Latin-1; clients like curl send raw UTF-8, which
             # API Gateway would receive percent-encoded: restore the bytes and encode what is not ASCII.
             target = quote(self.path.encode("latin-1"), safe=URL_SAFE_CHARACTERS)
@@ -277,12 +303,10 @@ def make_request_handler(gateway: LocalGateway, log: Callable[[str], None]) -> t
                 )
             except Exception as error:  # the function itself crashed: Lambda would answer 500
                 log(f"function error: {error!r}")
-                response = GatewayResponse(
-                    500, [("Content-Type", "application/json")], b'{"message":"Internal Server Error"}'
-                )
+                response = gateway_error(500, "Internal Server Error")
             self._write(response)
             elapsed_ms = (time.perf_counter() - started) * 1000
-            log(f"{self.command} {unquote(target)} -> {response.status} ({elapsed_ms:.0f} ms)")
+            log(f"{self.command} {printable(unquote(target))} -> {response.status} ({elapsed_ms:.0f} ms)")
 
         def _write(self, response: GatewayResponse, close: bool = False) -> None:
             self.send_response(response.status)
