@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
@@ -34,6 +33,9 @@ def function_routers(name: str) -> list[APIGatewayHttpRouter]:
 
 @cache
 def openapi_json() -> str:
+    # Powertools' OpenAPI models (~100 pydantic classes, ~90 ms to build) are needed only here, once per container.
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
+
     app = create_app(*(served for name in DOCUMENTED_FUNCTIONS for served in function_routers(name)))
     document = app.get_openapi_json_schema(
         title="FilmHub API",

@@ -15,16 +15,8 @@ from filmhub.domain.images import MAX_POSTER_BYTES
 from filmhub.http.auth import BEARER, optional_caller, required_caller
 from filmhub.http.limits import limit_requests
 from filmhub.http.multipart import MultipartError, parse_form, raw_body
-from filmhub.http.schemas import (
-    FilmIn,
-    FilmOut,
-    PosterConfirmIn,
-    PosterUploadIn,
-    PosterUploadOut,
-    error_responses,
-    films_out,
-    route_responses,
-)
+from filmhub.http.schemas.common import error_responses, route_responses
+from filmhub.http.schemas.films import FilmIn, FilmOut, PosterConfirmIn, PosterUploadIn, PosterUploadOut, films_out
 from filmhub.wiring import film_search, film_service
 
 router = APIGatewayHttpRouter()

@@ -1,69 +1,16 @@
-"""Response and request bodies of the public API (the wire contract of API.md)."""
+"""Films: a film as the API shows it (with the caller's flags), its edits and its poster uploads."""
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
-from filmhub.domain.accounts import (
-    MAX_EMAIL_LENGTH,
-    MAX_PASSWORD_LENGTH,
-    MAX_USERNAME_LENGTH,
-    MIN_PASSWORD_LENGTH,
-    is_valid_email,
-    normalize_email,
-)
-from filmhub.domain.entities import FilmView, Genre, Mix, Mood, User
+from filmhub.http.schemas.catalog import GenreOut
 
 if TYPE_CHECKING:
-    from filmhub.domain.watchlists import Watchlist
-
-COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
-
-
-class ErrorItem(BaseModel):
-    key: str
-    message: str
-
-
-class ErrorOut(BaseModel):
-    status_code: int
-    detail: str
-    extra: list[ErrorItem] | None = None
-
-
-class GenreOut(BaseModel):
-    id: str
-    name: str
-
-    @classmethod
-    def of(cls, genre: Genre) -> GenreOut:
-        return cls(id=genre.id, name=genre.name)
-
-
-class MoodOut(BaseModel):
-    id: str
-    name: str
-
-    @classmethod
-    def of(cls, mood: Mood) -> MoodOut:
-        return cls(id=mood.id, name=mood.name)
-
-
-class MixOut(BaseModel):
-    id: str
-    title: str
-    color1: str = Field(pattern=COLOR_PATTERN)
-    color2: str = Field(pattern=COLOR_PATTERN)
-    color3: str = Field(pattern=COLOR_PATTERN)
-
-    @classmethod
-    def of(cls, mix: Mix) -> MixOut:
-        g = mix.gradient
-        return cls(id=mix.id, title=mix.title, color1=g.color1, color2=g.color2, color3=g.color3)
+    from filmhub.domain.entities import FilmView
 
 
 class FilmOut(BaseModel):
@@ -105,137 +52,6 @@ def films_out(views: list[FilmView]) -> list[FilmOut]:
     return [FilmOut.of(view) for view in views]
 
 
-def error_responses(*statuses: int) -> dict[int, dict]:
-    """OpenAPI ``responses`` entries for the error statuses a route can answer."""
-    descriptions = {
-        400: "Bad request",
-        401: "Missing, invalid or expired token",
-        403: "Not yours",
-        404: "Not found",
-        409: "Conflict",
-        413: "Payload too large",
-        422: "Validation failed",
-        429: "Throttled",
-        503: "A dependency is down",
-    }
-    return {
-        status: {"description": descriptions[status], "content": {"application/json": {"model": ErrorOut}}}
-        for status in statuses
-    }
-
-
-def route_responses(success: int, *errors: int) -> dict[int, dict]:
-    """OpenAPI ``responses`` of a route: its success status, documented from the return type, and its errors.
-
-    Powertools documents the success response only when a route passes no ``responses`` at all,
-    so a route that lists its errors must list its success status too.
-    """
-    return {success: {"description": HTTPStatus(success).phrase}, **error_responses(*errors)}
-
-
-# --- accounts -----------------------------------------------------------------------------
-
-
-def _email(value: str) -> str:
-    email = normalize_email(value)
-    if not is_valid_email(email):
-        raise ValueError("must be a valid email address")
-    return email
-
-
-EmailIn = Annotated[str, AfterValidator(_email)]
-PasswordIn = Annotated[str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)]
-UsernameIn = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_USERNAME_LENGTH)]
-
-
-class RegisterIn(BaseModel):
-    email: EmailIn = Field(description="Trimmed and compared case-insensitively", json_schema_extra={"format": "email"})
-    password: PasswordIn
-    username: UsernameIn
-
-
-class LoginIn(BaseModel):
-    # No format or length rule beyond a sanity cap: a wrong email is a 401 like a wrong password.
-    email: Annotated[str, StringConstraints(max_length=MAX_EMAIL_LENGTH)]
-    password: Annotated[str, StringConstraints(max_length=MAX_PASSWORD_LENGTH)]
-
-
-class TelegramCodeIn(BaseModel):
-    tg_code: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-
-
-class UserOut(BaseModel):
-    id: str
-    username: str
-    email: str | None
-    telegram_id: int | None
-    role: Literal["user", "admin"] = Field(description="`admin` may curate mixes")
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls(id=user.id, username=user.username, email=user.email, telegram_id=user.telegram_id, role=user.role)
-
-
-class LoginResponseOut(UserOut):
-    token: str = Field(description="JWT for `Authorization: Bearer <token>`")
-
-    @classmethod
-    def issued(cls, user: User, token: str) -> LoginResponseOut:
-        return cls(**UserOut.of(user).model_dump(), token=token)
-
-
-class AuthKeyOut(BaseModel):
-    auth_key: str = Field(description="Open the bot with `start=auth_<auth_key>`; valid for 10 minutes")
-
-
-class AuthKeyStatusOut(BaseModel):
-    is_confirmed: bool
-
-
-class AuthKeyErrorOut(BaseModel):
-    """The one error body outside the usual envelope: existing clients match on it (API.md)."""
-
-    error: Literal["incorrect_auth_key"]
-
-
-# --- watchlists ---------------------------------------------------------------------------
-
-WatchlistTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
-
-
-class WatchlistIn(BaseModel):
-    title: WatchlistTitle
-
-
-class WatchlistItemIn(BaseModel):
-    film_id: UUID
-
-
-class WatchlistOut(BaseModel):
-    id: str
-    user_id: str
-    title: str
-    type: Literal["liked", "wish", "watched", "custom"]
-    color1: str = Field(pattern=COLOR_PATTERN)
-    color2: str = Field(pattern=COLOR_PATTERN)
-    color3: str = Field(pattern=COLOR_PATTERN)
-
-    @classmethod
-    def of(cls, watchlist: Watchlist) -> WatchlistOut:
-        g = watchlist.gradient
-        return cls(
-            id=watchlist.id,
-            user_id=watchlist.user_id,
-            title=watchlist.title,
-            type=watchlist.list_type,
-            color1=g.color1,
-            color2=g.color2,
-            color3=g.color3,
-        )
-
-
-# --- films --------------------------------------------------------------------------------
-
 MAX_RELEASE_YEAR = 9999
 FilmTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
 FilmDescription = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
@@ -264,19 +80,3 @@ class PosterUploadOut(BaseModel):
 
 class PosterConfirmIn(BaseModel):
     key: Annotated[str, StringConstraints(min_length=1, max_length=256)]
-
-
-# --- mix curation -------------------------------------------------------------------------
-
-Colour = Annotated[str, StringConstraints(pattern=COLOR_PATTERN)]
-
-
-class MixIn(BaseModel):
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
-    color1: Colour | None = None
-    color2: Colour | None = None
-    color3: Colour | None = None
-
-
-class MixOrderIn(BaseModel):
-    film_ids: Annotated[list[UUID], Field(max_length=1000)]
