@@ -9,26 +9,30 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from filmhub.domain.accounts import AccountService
-from filmhub.domain.catalog import CatalogService
-from filmhub.domain.film_views import FilmViews
-from filmhub.domain.rate_limits import FixedWindowLimit, RequestLimiter
-from filmhub.security.tokens import TokenService
 from filmhub.settings import get_settings
 
+# Every service's module is imported by its factory, on first use: a function that never asks for accounts
+# never imports the account rules (cold start, docs/decisions.md).
 if TYPE_CHECKING:
+    from filmhub.domain.accounts import AccountService
+    from filmhub.domain.catalog import CatalogService
     from filmhub.domain.film_search import FilmSearch
+    from filmhub.domain.film_views import FilmViews
     from filmhub.domain.films import FilmService
     from filmhub.domain.mix_curation import MixCuration
     from filmhub.domain.palette import GradientPicker
     from filmhub.domain.ports import PosterStorage, TitleSuggester
+    from filmhub.domain.rate_limits import FixedWindowLimit, RequestLimiter
     from filmhub.domain.recommendations import RecommendationService
     from filmhub.domain.watchlists import WatchlistService
     from filmhub.providers.llm import LlmChat
+    from filmhub.security.tokens import TokenService
 
 
 @cache
 def token_service() -> TokenService:
+    from filmhub.security.tokens import TokenService
+
     settings = get_settings()
     secret = settings.secret("jwt_secret")
     if secret is None:
@@ -39,6 +43,7 @@ def token_service() -> TokenService:
 @cache
 def film_views() -> FilmViews:
     from filmhub.data.repositories import DynamoFilmRepository, DynamoFilmStateRepository
+    from filmhub.domain.film_views import FilmViews
 
     return FilmViews(DynamoFilmRepository(), DynamoFilmStateRepository())
 
@@ -46,6 +51,7 @@ def film_views() -> FilmViews:
 @cache
 def catalog_service() -> CatalogService:
     from filmhub.data.repositories import DynamoCatalogRepository
+    from filmhub.domain.catalog import CatalogService
 
     return CatalogService(DynamoCatalogRepository(), film_views(), get_settings().catalog_cache_seconds)
 
@@ -53,6 +59,7 @@ def catalog_service() -> CatalogService:
 @cache
 def account_service() -> AccountService:
     from filmhub.data.accounts import DynamoAccountRepository
+    from filmhub.domain.accounts import AccountService
     from filmhub.security.passwords import PasswordHasher
 
     return AccountService(DynamoAccountRepository(), PasswordHasher(), login_requests=rate_limit("login"))
@@ -63,6 +70,8 @@ RateLimited = Literal["login", "auth_key", "search"]
 
 def rate_limit(name: RateLimited) -> FixedWindowLimit:
     """The configured abuse limit of one endpoint family (``RATE_LIMIT_<NAME>`` per ``RATE_LIMIT_WINDOW_SECONDS``)."""
+    from filmhub.domain.rate_limits import FixedWindowLimit
+
     settings = get_settings()
     limits = {
         "login": settings.rate_limit_login,
@@ -75,6 +84,7 @@ def rate_limit(name: RateLimited) -> FixedWindowLimit:
 @cache
 def request_limiter() -> RequestLimiter:
     from filmhub.data.rate_limits import DynamoRequestCounter
+    from filmhub.domain.rate_limits import RequestLimiter
 
     return RequestLimiter(DynamoRequestCounter())
 
