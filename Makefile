@@ -11,7 +11,7 @@ PYPATH    := PYTHONPATH=layers:functions:.
 BOOTSTRAP_PYTHON ?= $(shell for c in python3.13 "env PYENV_VERSION=3.13.0 python3" python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: help setup run test lint format bench unit integration e2e infra clean admin tools layers synth deploy deploy-local destroy destroy-local seed-remote bot-webhook
+.PHONY: help setup run test lint format bench bench-imports unit integration e2e infra clean admin tools layers synth deploy deploy-local destroy destroy-local seed-remote bot-webhook
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -41,6 +41,9 @@ format: $(STAMP)  ## apply ruff fixes and formatting
 
 bench: $(STAMP)  ## DynamoDB calls, latency, cost, import time and memory per endpoint/function; layer sizes
 	$(PYPATH) $(PY) -m tests.bench
+
+bench-imports: $(STAMP)  ## only the cold imports: each API function within 1.5x a bare import boto3 (about a minute)
+	$(PYPATH) $(PY) -m tests.bench --imports
 
 unit integration e2e infra: $(STAMP)
 	$(PYPATH) $(PY) -m pytest tests/$@

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.accounts.telegram_login import AuthKeyRejected
 from filmhub.http.limits import limit_requests, request_subject
-from filmhub.http.schemas import (
+from filmhub.http.schemas.accounts import (
     AuthKeyErrorOut,
     AuthKeyOut,
     AuthKeyStatusOut,
@@ -15,9 +15,9 @@ from filmhub.http.schemas import (
     LoginResponseOut,
     RegisterIn,
     TelegramCodeIn,
-    UserOut,
-    route_responses,
 )
+from filmhub.http.schemas.common import route_responses
+from filmhub.http.schemas.users import UserOut
 from filmhub.wiring import account_service, telegram_login_service, token_service
 
 router = APIGatewayHttpRouter()

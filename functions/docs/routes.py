@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
-from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.http.app import API_PREFIX, MAX_BODY_BYTES, create_app
@@ -34,6 +32,10 @@ def function_routers(name: str) -> list[APIGatewayHttpRouter]:
 
 @cache
 def openapi_json() -> str:
+    # Powertools' OpenAPI models (~100 pydantic classes, ~90 ms to build; the Swagger UI package imports them too)
+    # are needed only to build the document, once per container: imported then, not at cold start.
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
+
     app = create_app(*(served for name in DOCUMENTED_FUNCTIONS for served in function_routers(name)))
     document = app.get_openapi_json_schema(
         title="FilmHub API",
@@ -89,6 +91,8 @@ def describe_plumbing(document: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def swagger_html() -> str:
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html
+
     assets = Path(generate_swagger_html.__code__.co_filename).parent
     js = (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8")
     css = (assets / "swagger-ui.min.css").read_text(encoding="utf-8")

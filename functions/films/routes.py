@@ -14,17 +14,8 @@ from filmhub.films.images import MAX_POSTER_BYTES
 from filmhub.films.service import POSTER_TOO_LARGE, FilmDraft
 from filmhub.http.auth import BEARER, optional_caller, required_caller
 from filmhub.http.limits import client_ip
-from filmhub.http.multipart import MultipartError, parse_form, raw_body
-from filmhub.http.schemas import (
-    FilmIn,
-    FilmOut,
-    PosterConfirmIn,
-    PosterUploadIn,
-    PosterUploadOut,
-    error_responses,
-    films_out,
-    route_responses,
-)
+from filmhub.http.schemas.common import error_responses, route_responses
+from filmhub.http.schemas.films import FilmIn, FilmOut, PosterConfirmIn, PosterUploadIn, PosterUploadOut, films_out
 from filmhub.routes import handler_path
 from filmhub.wiring import film_search, film_service
 
@@ -116,6 +107,9 @@ def update_film(film_id: UUID, body: FilmIn) -> FilmOut:
     responses={204: {"description": "Stored"}, **error_responses(400, 401, 403, 404, 409, 413, 422, 503)},
 )
 def upload_poster(film_id: UUID) -> Response[None]:
+    # The only route with a multipart body: its parser (the standard library's email package) is imported here.
+    from filmhub.http.multipart import MultipartError, parse_form, raw_body
+
     caller = required_caller(router)
     body = raw_body(router.current_event)
     if len(body) > MAX_POSTER_BYTES + MULTIPART_OVERHEAD_BYTES:

@@ -9,7 +9,6 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
-from filmhub.health.probes import probe_bucket, probe_table
 from filmhub.health.service import check
 from filmhub.http.observability import logger, metrics
 from filmhub.settings import get_settings
@@ -34,6 +33,9 @@ class HealthOut(BaseModel):
     },
 )
 def health() -> Response[HealthOut]:
+    # The table and bucket clients are imported on first use, as wiring does for every other function's adapters.
+    from filmhub.health.probes import probe_bucket, probe_table
+
     report = check({"table": probe_table, "bucket": probe_bucket})
     body = HealthOut(
         status="ok" if report.ok else "unavailable",

@@ -5,7 +5,8 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.http.auth import BEARER, required_caller
-from filmhub.http.schemas import UserOut, route_responses
+from filmhub.http.schemas.common import route_responses
+from filmhub.http.schemas.users import UserOut
 from filmhub.wiring import account_service
 
 router = APIGatewayHttpRouter()

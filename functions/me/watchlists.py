@@ -12,15 +12,9 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.http.app import API_PREFIX
 from filmhub.http.auth import BEARER, required_caller
-from filmhub.http.schemas import (
-    FilmOut,
-    WatchlistIn,
-    WatchlistItemIn,
-    WatchlistOut,
-    error_responses,
-    films_out,
-    route_responses,
-)
+from filmhub.http.schemas.common import error_responses, route_responses
+from filmhub.http.schemas.films import FilmOut, films_out
+from filmhub.http.schemas.watchlists import WatchlistIn, WatchlistItemIn, WatchlistOut
 from filmhub.routes import handler_path
 from filmhub.watchlists.service import DEFAULT_PAGE, MAX_PAGE
 from filmhub.wiring import watchlist_service

@@ -11,7 +11,10 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.core.entities import Gradient
 from filmhub.http.auth import BEARER, optional_caller, required_caller
-from filmhub.http.schemas import FilmOut, MixIn, MixOrderIn, MixOut, WatchlistItemIn, films_out, route_responses
+from filmhub.http.schemas.catalog import MixIn, MixOrderIn, MixOut
+from filmhub.http.schemas.common import route_responses
+from filmhub.http.schemas.films import FilmOut, films_out
+from filmhub.http.schemas.watchlists import WatchlistItemIn
 from filmhub.routes import handler_path
 from filmhub.wiring import account_service, catalog_service, mix_curation
 

@@ -6,7 +6,8 @@ from uuid import UUID
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.http.schemas import MoodOut, route_responses
+from filmhub.http.schemas.catalog import MoodOut
+from filmhub.http.schemas.common import route_responses
 from filmhub.routes import handler_path
 from filmhub.wiring import catalog_service
 

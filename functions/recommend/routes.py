@@ -10,7 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.http.auth import BEARER, required_caller
-from filmhub.http.schemas import FilmOut, error_responses, route_responses
+from filmhub.http.schemas.common import error_responses, route_responses
+from filmhub.http.schemas.films import FilmOut
 from filmhub.routes import handler_path
 from filmhub.wiring import recommendation_service
 

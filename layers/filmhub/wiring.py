@@ -9,28 +9,32 @@ from __future__ import annotations
 from functools import cache, partial
 from typing import TYPE_CHECKING, Literal
 
-from filmhub.accounts.service import AccountService
-from filmhub.catalog.service import CatalogService
-from filmhub.films.reader import FilmReader
-from filmhub.limits.service import FixedWindowLimit, RequestLimiter
-from filmhub.security.tokens import TokenService
 from filmhub.settings import get_settings
 
+# Every service's module is imported by its factory, on first use: a function that never asks for accounts
+# never imports the account rules (cold start, docs/decisions.md).
 if TYPE_CHECKING:
+    from filmhub.accounts.service import AccountService
     from filmhub.accounts.telegram_login import TelegramLogin
     from filmhub.catalog.curation import MixCuration
+    from filmhub.catalog.service import CatalogService
     from filmhub.core.palette import GradientPicker
     from filmhub.films.importer import FilmImporter
     from filmhub.films.ports import FilmRepository, PosterStorage, TitleSuggester
+    from filmhub.films.reader import FilmReader
     from filmhub.films.search import FilmSearch
     from filmhub.films.service import FilmService
+    from filmhub.limits.service import FixedWindowLimit, RequestLimiter
     from filmhub.providers.llm import LlmChat
     from filmhub.recommendations.service import RecommendationService
+    from filmhub.security.tokens import TokenService
     from filmhub.watchlists.service import WatchlistService
 
 
 @cache
 def token_service() -> TokenService:
+    from filmhub.security.tokens import TokenService
+
     settings = get_settings()
     secret = settings.secret("jwt_secret")
     if secret is None:
@@ -47,12 +51,15 @@ def film_repository() -> FilmRepository:
 
 @cache
 def film_reader() -> FilmReader:
+    from filmhub.films.reader import FilmReader
+
     return FilmReader(film_repository())
 
 
 @cache
 def catalog_service() -> CatalogService:
     from filmhub.catalog.dynamo import DynamoCatalogRepository
+    from filmhub.catalog.service import CatalogService
 
     return CatalogService(DynamoCatalogRepository(), film_reader(), get_settings().catalog_cache_seconds)
 
@@ -60,6 +67,7 @@ def catalog_service() -> CatalogService:
 @cache
 def account_service() -> AccountService:
     from filmhub.accounts.dynamo import DynamoAccountRepository
+    from filmhub.accounts.service import AccountService
     from filmhub.security.passwords import PasswordHasher
 
     return AccountService(DynamoAccountRepository(), PasswordHasher(), login_requests=rate_limit("login"))
@@ -78,6 +86,8 @@ RateLimited = Literal["login", "auth_key", "search"]
 
 def rate_limit(name: RateLimited) -> FixedWindowLimit:
     """The configured abuse limit of one endpoint family (``RATE_LIMIT_<NAME>`` per ``RATE_LIMIT_WINDOW_SECONDS``)."""
+    from filmhub.limits.service import FixedWindowLimit
+
     settings = get_settings()
     limits = {
         "login": settings.rate_limit_login,
@@ -90,6 +100,7 @@ def rate_limit(name: RateLimited) -> FixedWindowLimit:
 @cache
 def request_limiter() -> RequestLimiter:
     from filmhub.limits.dynamo import DynamoRequestCounter
+    from filmhub.limits.service import RequestLimiter
 
     return RequestLimiter(DynamoRequestCounter())
 

@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.e2e.test_watchlists_http import catalog_film_ids, register
+from tests.support.e2e import catalog_film_ids, register
 from tests.support.local_stack import HttpResponse, LocalStackProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]

@@ -21,14 +21,7 @@ from itertools import chain, zip_longest
 from filmhub.core.concurrency import concurrently
 from filmhub.core.entities import Film, FilmView
 from filmhub.films.importer import FilmImporter, external_film_id, film_from_external
-from filmhub.films.ports import (
-    ExternalFilm,
-    ExternalFilmSource,
-    SearchIndex,
-    SourceHit,
-    TitleCandidate,
-    TitleSuggester,
-)
+from filmhub.films.ports import ExternalFilm, ExternalFilmSource, SearchIndex, SourceHit, TitleCandidate, TitleSuggester
 from filmhub.films.reader import FilmReader
 from filmhub.films.text import keywords, normalize, query_tokens, words
 from filmhub.limits.service import client_subject

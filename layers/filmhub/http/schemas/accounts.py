@@ -1,0 +1,70 @@
+"""Accounts: registration and logins (password and Telegram key)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+
+from filmhub.accounts.service import (
+    MAX_EMAIL_LENGTH,
+    MAX_PASSWORD_LENGTH,
+    MAX_USERNAME_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    is_valid_email,
+    normalize_email,
+)
+from filmhub.http.schemas.users import UserOut
+
+if TYPE_CHECKING:
+    from filmhub.core.entities import User
+
+
+def _email(value: str) -> str:
+    email = normalize_email(value)
+    if not is_valid_email(email):
+        raise ValueError("must be a valid email address")
+    return email
+
+
+EmailIn = Annotated[str, AfterValidator(_email)]
+PasswordIn = Annotated[str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)]
+UsernameIn = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_USERNAME_LENGTH)]
+
+
+class RegisterIn(BaseModel):
+    email: EmailIn = Field(description="Trimmed and compared case-insensitively", json_schema_extra={"format": "email"})
+    password: PasswordIn
+    username: UsernameIn
+
+
+class LoginIn(BaseModel):
+    # No format or length rule beyond a sanity cap: a wrong email is a 401 like a wrong password.
+    email: Annotated[str, StringConstraints(max_length=MAX_EMAIL_LENGTH)]
+    password: Annotated[str, StringConstraints(max_length=MAX_PASSWORD_LENGTH)]
+
+
+class TelegramCodeIn(BaseModel):
+    tg_code: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class LoginResponseOut(UserOut):
+    token: str = Field(description="JWT for `Authorization: Bearer <token>`")
+
+    @classmethod
+    def issued(cls, user: User, token: str) -> LoginResponseOut:
+        return cls(**UserOut.of(user).model_dump(), token=token)
+
+
+class AuthKeyOut(BaseModel):
+    auth_key: str = Field(description="Open the bot with `start=auth_<auth_key>`; valid for 10 minutes")
+
+
+class AuthKeyStatusOut(BaseModel):
+    is_confirmed: bool
+
+
+class AuthKeyErrorOut(BaseModel):
+    """The one error body outside the usual envelope: existing clients match on it (API.md)."""
+
+    error: Literal["incorrect_auth_key"]

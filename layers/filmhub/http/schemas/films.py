@@ -1,0 +1,82 @@
+"""Films: a film as the API shows it (with the caller's flags), its edits and its poster uploads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from filmhub.http.schemas.catalog import GenreOut
+
+if TYPE_CHECKING:
+    from filmhub.core.entities import FilmView
+
+
+class FilmOut(BaseModel):
+    id: str
+    title: str
+    description: str
+    country: str | None
+    release_year: int | None
+    poster_url: str | None
+    tmdb_id: int | None
+    owner_id: str | None
+    is_liked: bool
+    is_wish: bool
+    is_watched: bool
+    genres: list[GenreOut]
+    film_type: str = Field(description="movie or tv")
+
+    @classmethod
+    def of(cls, view: FilmView) -> FilmOut:
+        film, flags = view.film, view.flags
+        return cls(
+            id=film.id,
+            title=film.title,
+            description=film.description,
+            country=film.country,
+            release_year=film.release_year,
+            poster_url=film.poster_url,
+            tmdb_id=film.tmdb_id,
+            owner_id=film.owner_id,
+            is_liked=flags.is_liked,
+            is_wish=flags.is_wish,
+            is_watched=flags.is_watched,
+            genres=[GenreOut.of(genre) for genre in film.genres],
+            film_type=film.film_type,
+        )
+
+
+def films_out(views: list[FilmView]) -> list[FilmOut]:
+    return [FilmOut.of(view) for view in views]
+
+
+MAX_RELEASE_YEAR = 9999
+FilmTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
+FilmDescription = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Country = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+
+class FilmIn(BaseModel):
+    title: FilmTitle
+    description: FilmDescription
+    genres_ids: list[UUID] | None = Field(default=None, description="A genre id given twice counts once")
+    country: Country | None = None
+    #: Four digits at most: a year, and a number DynamoDB can store (38 significant digits) whatever is sent.
+    release_year: Annotated[int, Field(gt=0, le=MAX_RELEASE_YEAR)] | None = None
+
+
+class PosterUploadIn(BaseModel):
+    content_type: Literal["image/jpeg", "image/png", "image/webp"]
+
+
+class PosterUploadOut(BaseModel):
+    url: str = Field(description="POST a multipart form to this URL: every field below, then `file` last")
+    fields: dict[str, str]
+    key: str = Field(description="Send it to /films/{film_id}/poster/confirm once the upload is done")
+    expires_in: int = Field(description="Seconds the form stays valid")
+
+
+class PosterConfirmIn(BaseModel):
+    key: Annotated[str, StringConstraints(min_length=1, max_length=256)]
