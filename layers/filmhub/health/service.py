@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Literal
 
 #: A probe returns normally when its dependency answers and raises otherwise.
 Probe = Callable[[], None]
+CheckState = Literal["ok", "error"]
 
 
 @dataclass(frozen=True)
 class HealthReport:
-    checks: dict[str, str]
+    checks: dict[str, CheckState]
 
     @property
     def ok(self) -> bool:
@@ -22,7 +24,7 @@ class HealthReport:
 def check(probes: dict[str, Probe]) -> HealthReport:
     """Run every probe concurrently; a failing probe reports ``error`` instead of raising."""
 
-    def run(probe: Probe) -> str:
+    def run(probe: Probe) -> CheckState:
         try:
             probe()
         except Exception:  # any failure means "not healthy"; the reason is logged by the caller's logger

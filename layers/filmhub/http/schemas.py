@@ -19,6 +19,8 @@ from filmhub.accounts.service import (
 from filmhub.core.entities import FilmView, Genre, Mix, Mood, User
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
     from filmhub.watchlists.ports import Watchlist
 
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
@@ -105,7 +107,7 @@ def films_out(views: list[FilmView]) -> list[FilmOut]:
     return [FilmOut.of(view) for view in views]
 
 
-def error_responses(*statuses: int) -> dict[int, dict]:
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI ``responses`` entries for the error statuses a route can answer."""
     descriptions = {
         400: "Bad request",
@@ -124,7 +126,7 @@ def error_responses(*statuses: int) -> dict[int, dict]:
     }
 
 
-def route_responses(success: int, *errors: int) -> dict[int, dict]:
+def route_responses(success: int, *errors: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI ``responses`` of a route: its success status, documented from the return type, and its errors.
 
     Powertools documents the success response only when a route passes no ``responses`` at all,
