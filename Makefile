@@ -31,9 +31,10 @@ run: $(STAMP)  ## serve the API with seeded data on http://127.0.0.1:8080/api/v1
 test: $(STAMP) lint  ## lint, then every test (unit, integration, e2e, infra)
 	$(PYPATH) $(PY) -m pytest -n 2 --dist loadgroup
 
-lint: $(STAMP)  ## ruff check + format check
+lint: $(STAMP)  ## ruff check + format check, then mypy (its files and options are in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: $(STAMP)  ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
@@ -53,7 +54,7 @@ admin: $(STAMP)  ## grant the admin role on the running local stack: make admin 
 	$(PY) scripts/set_role.py "$(EMAIL)" $(if $(DATA_DIR),--data-dir "$(DATA_DIR)")
 
 clean:  ## remove the virtualenv, caches and local data
-	rm -rf $(VENV) .pytest_cache .ruff_cache .local cdk.out build
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .local cdk.out build
 
 # --- infrastructure
 # CDK CLI, cdklocal and Node 22 come from package-lock.json into node_modules (no global installs); the layers

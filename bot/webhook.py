@@ -110,9 +110,7 @@ class Webhook:
         return _response(200)
 
     async def _process(self, payload: Any) -> None:
-        token = get_settings().secret("telegram_bot_token")
-        if not token:
-            raise RuntimeError("TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_SECRET_ARN) is not configured")
+        token = get_settings().required_secret("telegram_bot_token")
         default = DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True)
         async with Bot(token, session=self._session_factory(), default=default) as bot:
             try:

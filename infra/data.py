@@ -10,6 +10,7 @@ from aws_cdk import CustomResource, Duration, RemovalPolicy, SecretValue
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -60,7 +61,15 @@ def seed_data_hash(seed_package: Path = ROOT / "layers" / "filmhub" / "seed") ->
 
 
 class Data(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig, layers: SharedLayers) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        layers: SharedLayers,
+        posters_bucket: s3.IBucket,
+    ) -> None:
         super().__init__(scope, construct_id)
         removal = RemovalPolicy.RETAIN if config.is_prod else RemovalPolicy.DESTROY
 
@@ -116,9 +125,9 @@ class Data(Construct):
 
         self.seed_function: lambda_.Function | None = None
         if config.seed_on_deploy:
-            self._seed_on_deploy(config, layers)
+            self._seed_on_deploy(config, layers, posters_bucket)
 
-    def _seed_on_deploy(self, config: StageConfig, layers: SharedLayers) -> None:
+    def _seed_on_deploy(self, config: StageConfig, layers: SharedLayers, posters_bucket: s3.IBucket) -> None:
         """A custom resource that runs ``filmhub.seed.seeder.seed()`` (idempotent) on every deploy that changes it."""
         function, role, _ = python_function(
             self,
@@ -132,6 +141,8 @@ class Data(Construct):
             environment={
                 "STAGE": config.stage,
                 "TABLE_NAME": self.table.table_name,
+                # Only named (no access granted): filmhub.settings refuses to start on Lambda without it.
+                "POSTERS_BUCKET": posters_bucket.bucket_name,
                 "POWERTOOLS_SERVICE_NAME": "filmhub-seed",
                 "LOG_LEVEL": config.log_level,
             },

@@ -59,9 +59,10 @@ class Monitoring(Construct):
         self.alarms: list[cloudwatch.Alarm] = []
 
         def alarm(construct_id: str, metric: cloudwatch.IMetric, threshold: float, description: str) -> None:
-            created = metric.create_alarm(
+            created = cloudwatch.Alarm(
                 self,
                 construct_id,
+                metric=metric,
                 threshold=threshold,
                 evaluation_periods=1,
                 comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -52,8 +52,8 @@ class FilmHubStack(Stack):
 
         extra_env = check_environment(self.node.try_get_context("functionEnvironment") or {})
         layers = SharedLayers(self, "Layers", config=config)
-        self.data = Data(self, "Data", config=config, layers=layers)
         self.storage = Storage(self, "Storage", config=config)
+        self.data = Data(self, "Data", config=config, layers=layers, posters_bucket=self.storage.posters_bucket)
         needs_bot_layer = any(BOT_LAYER in settings_for(name)[0].extra_layers for name in specs)
         self.bot = Bot(self, "Bot", config=config, needs_layer=needs_bot_layer)
         self.functions = Functions(

@@ -21,10 +21,19 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Callable
 from typing import Any
 
 _installed = False
 _table_lock = threading.RLock()
+
+
+def _replace_method(owner: type, name: str, replacement: Callable[..., Any]) -> None:
+    """Swap a method of a moto class for ours.  A plain assignment reads as a mistake to the type checker
+    (it refuses assigning to methods); this is the one deliberate place we do it."""
+    if not callable(getattr(owner, name, None)):
+        raise AttributeError(f"{owner.__name__}.{name} is gone: moto changed, revisit local/moto_patches.py")
+    setattr(owner, name, replacement)
 
 
 def install() -> None:
@@ -122,7 +131,7 @@ def install() -> None:
                         self.put_item(table_name, before.to_json()["Attributes"])
                 raise
 
-    DynamoDBBackend.transact_write_items = transact_write_items
+    _replace_method(DynamoDBBackend, "transact_write_items", transact_write_items)
     _install_fast_query()
     _installed = True
 
@@ -153,7 +162,7 @@ def _install_fast_query() -> None:
             finally:
                 del self.all_items
 
-    Table.query = query
+    _replace_method(Table, "query", query)
 
 
 def dump_table(region: str, table_name: str) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ TEST_ENV = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_REGION": "eu-central-1",
     "AWS_DEFAULT_REGION": "eu-central-1",
+    "STAGE": "test",
     "TABLE_NAME": "filmhub-test",
     "POSTERS_BUCKET": "filmhub-test-posters",
     "POSTERS_BASE_URL": "https://posters.example.test",
@@ -26,6 +27,13 @@ TEST_ENV = {
     "RATE_LIMIT_AUTH_KEY": "1000",
     "RATE_LIMIT_SEARCH": "1000",
 }
-for _name in ("DYNAMODB_ENDPOINT_URL", "S3_ENDPOINT_URL", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
+# What a developer's shell may hold that would point the tests elsewhere or make them look deployed.
+for _name in (
+    "DYNAMODB_ENDPOINT_URL",
+    "S3_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL",
+    "AWS_PROFILE",
+    "AWS_LAMBDA_FUNCTION_NAME",
+):
     os.environ.pop(_name, None)
 os.environ.update(TEST_ENV)

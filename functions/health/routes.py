@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
-from filmhub.health.service import check
+from filmhub.health.service import CheckState, check
 from filmhub.http.observability import logger, metrics
 from filmhub.settings import get_settings
 
@@ -20,7 +20,7 @@ HEALTH_FAILED_METRIC = "HealthCheckFailed"
 class HealthOut(BaseModel):
     status: Literal["ok", "unavailable"]
     version: str
-    checks: dict[str, Literal["ok", "error"]]
+    checks: dict[str, CheckState]
 
 
 @router.get(
@@ -40,7 +40,7 @@ def health() -> Response[HealthOut]:
     body = HealthOut(
         status="ok" if report.ok else "unavailable",
         version=get_settings().service_version,
-        checks=report.checks,  # type: ignore[arg-type]
+        checks=report.checks,
     )
     # The monitoring construct calls this on a schedule and alarms on the metric.
     metrics.add_metric(name=HEALTH_FAILED_METRIC, unit=MetricUnit.Count, value=0 if report.ok else 1)

@@ -3,6 +3,10 @@
 Secrets (JWT key, provider keys, bot token) come either directly from an environment variable
 (local stack, tests) or, on AWS, from Secrets Manager via Powertools Parameters: the function
 gets ``<NAME>_SECRET_ARN`` and the value is fetched on first use and cached per container.
+
+A process on AWS Lambda (the runtime sets ``AWS_LAMBDA_FUNCTION_NAME``) is deployed: it must be
+told its table and bucket, and refuses to start on a default.  ``STAGE`` is not the signal, because
+``make seed-remote STAGE=prod`` passes it to scripts that run on a laptop and need only the table.
 """
 
 from __future__ import annotations
@@ -11,17 +15,26 @@ import os
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 Provider = Literal["tmdb", "kinopoisk", "local"]
 #: The value infra/data.py gives a secret that has not been set yet.
 UNSET_SECRET_PREFIX = "PLACEHOLDER"
+#: Settings a deployed function must be given (field → environment variable): their defaults suit only
+#: the local stack, and on AWS they would name another stage's resources or none.
+REQUIRED_WHEN_DEPLOYED = {"table_name": "TABLE_NAME", "posters_bucket": "POSTERS_BUCKET"}
+
+
+class MissingSetting(RuntimeError):
+    """A setting the process cannot do without is not configured."""
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     stage: str = "local"
+    #: Set by the Lambda runtime, and only there: what makes this process a deployed one.
+    aws_lambda_function_name: str | None = None
     service_version: str = "0.1.0"
     aws_region: str = Field(default="eu-central-1", alias="AWS_REGION")
     table_name: str = "filmhub"
@@ -72,6 +85,20 @@ class Settings(BaseModel):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @property
+    def deployed(self) -> bool:
+        return self.aws_lambda_function_name is not None
+
+    @model_validator(mode="after")
+    def _deployed_names_its_resources(self) -> Settings:
+        missing = [env for field, env in REQUIRED_WHEN_DEPLOYED.items() if field not in self.model_fields_set]
+        if self.deployed and missing:
+            raise ValueError(
+                f"deployed function {self.aws_lambda_function_name} (stage {self.stage}) is missing "
+                f"{', '.join(missing)}: refusing to start with a default"
+            )
+        return self
+
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:
         source = os.environ if environ is None else environ
@@ -90,6 +117,14 @@ class Settings(BaseModel):
         value = _fetch_secret(arn)
         # CDK creates optional secrets (TMDB, LLM, bot) with a placeholder until an operator sets them.
         return None if value.startswith(UNSET_SECRET_PREFIX) else value
+
+    def required_secret(self, name: str) -> str:
+        """The secret ``name``; :class:`MissingSetting` naming both variables when neither gives a value."""
+        value = self.secret(name)
+        if not value:
+            variable = name.upper()
+            raise MissingSetting(f"{variable} (or {variable}_SECRET_ARN) is not configured")
+        return value
 
 
 def _fetch_secret(arn: str) -> str:

@@ -36,10 +36,7 @@ def token_service() -> TokenService:
     from filmhub.security.tokens import TokenService
 
     settings = get_settings()
-    secret = settings.secret("jwt_secret")
-    if secret is None:
-        raise RuntimeError("JWT_SECRET (or JWT_SECRET_SECRET_ARN) is not configured")
-    return TokenService(secret, settings.jwt_ttl_seconds)
+    return TokenService(settings.required_secret("jwt_secret"), settings.jwt_ttl_seconds)
 
 
 @cache
@@ -134,8 +131,9 @@ def watchlist_service() -> WatchlistService:
     from filmhub.watchlists.dynamo import DynamoWatchlistRepository
     from filmhub.watchlists.service import WatchlistService
 
-    secret = get_settings().secret("jwt_secret") or ""
-    return WatchlistService(DynamoWatchlistRepository(), film_reader(), gradient_picker(), CursorCodec(secret))
+    # Cursors are signed with a key derived from the JWT secret (CursorCodec), never with an empty one.
+    cursors = CursorCodec(get_settings().required_secret("jwt_secret"))
+    return WatchlistService(DynamoWatchlistRepository(), film_reader(), gradient_picker(), cursors)
 
 
 @cache

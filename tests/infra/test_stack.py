@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match
 
+from filmhub.settings import Settings
 from filmhub.table import definition as table_definition
 from infra.data import SECRETS
 from infra.function_settings import (
@@ -114,6 +115,24 @@ def test_one_python313_arm64_function_per_route_table_function(synth: Synth) -> 
             assert (props["Runtime"], props["Architectures"]) == ("python3.13", ["arm64"]), key
         else:
             assert key.startswith("CustomS3AutoDeleteObjects"), key
+
+
+def test_every_python_function_is_given_what_its_settings_require_on_lambda(synth: Synth) -> None:
+    """The settings of a function on Lambda refuse defaults for its table and bucket: CDK must name them."""
+    started = []
+    for key, function in synth.resources("AWS::Lambda::Function").items():
+        props = function["Properties"]
+        if not props["Runtime"].startswith("python"):
+            continue
+        # Refs and Fn::GetAtt become names at deploy time; only their presence matters here.
+        environ = {name: value if isinstance(value, str) else f"<{name}>" for name, value in
+                   props["Environment"]["Variables"].items()}  # fmt: skip
+        settings = Settings.from_environ({**environ, "AWS_LAMBDA_FUNCTION_NAME": key})
+        assert settings.deployed
+        assert settings.stage == synth.stack.config.stage, key
+        started.append(key)
+    seeder = synth.stack.data.seed_function
+    assert len(started) == len(synth.functions) + (seeder is not None)  # the route table's functions, the seeder
 
 
 def test_log_groups_have_a_retention(synth: Synth) -> None:

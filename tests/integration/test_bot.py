@@ -285,7 +285,7 @@ def test_search_is_held_to_the_search_limit_of_the_http_api(
     assert sent_texts(chat.session)[:2] == [texts.nothing_found("Несуществующий фильм")] * 2
     assert sent_texts(chat.session)[2] in {texts.too_many_requests(s) for s in (retry_after, retry_after - 1)}
     window = int(time.time() // 3600)
-    assert CounterItem.get(*CounterItem.key("requests-search", f"user:{ivan_user_id()}", window)).count == 3
+    assert CounterItem.get(*CounterItem.key("requests-search", f"user:{ivan_user_id()}", window)).hits == 3
 
 
 def test_list_buttons_put_the_film_in_and_out_of_each_list(chat: TelegramChat) -> None:

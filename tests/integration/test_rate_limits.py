@@ -56,7 +56,7 @@ def test_auth_keys_per_address(api: ApiClient) -> None:
     assert get_auth_key(api, "203.0.113.9").status == 201  # another address has its own window
     window = int(time.time() // WINDOW_SECONDS)
     counter = CounterItem.get(*CounterItem.key("requests-auth_key", "ip:198.51.100.7", window))
-    assert counter.count == LIMIT + 1
+    assert counter.hits == LIMIT + 1
     assert counter.expires_at.timestamp() == (window + 1) * WINDOW_SECONDS  # TTL: the end of the window
 
 

@@ -20,7 +20,7 @@ from pynamodb.transactions import TransactWrite
 
 from filmhub.accounts.ports import Account, LoginLookup, LoginRecord, NewAccount, Signup, SignupOutcome
 from filmhub.accounts.service import BUILTIN_LISTS, BuiltinList
-from filmhub.core.entities import AuthKey, AuthKeyState, User
+from filmhub.core.entities import AuthKey, AuthKeyState, Role, User
 from filmhub.core.ids import builtin_list_id
 from filmhub.limits.dynamo import count_actions, counter_item, counter_keys
 from filmhub.limits.ports import CounterKey
@@ -79,7 +79,7 @@ class DynamoAccountRepository:
         by_key = {counter_keys(counter): counter for counter in counters}
         items = batch_get([EmailClaim.key(email), *by_key], consistent_read=True)
         user_id = next((item.user_id for item in items if isinstance(item, EmailClaim)), None)
-        counts = {by_key[item.PK, item.SK]: int(item.count) for item in items if isinstance(item, CounterItem)}
+        counts = {by_key[item.PK, item.SK]: int(item.hits) for item in items if isinstance(item, CounterItem)}
         return LoginLookup(user_id=user_id, counts=counts)
 
     def record_login(self, record: LoginRecord) -> None:
@@ -210,7 +210,9 @@ def _list_header(user_id: str, builtin: BuiltinList, created_at: str) -> Watchli
 
 def _user(item: UserItem) -> User:
     telegram_id = int(item.telegram_id) if item.telegram_id is not None else None
-    return User(id=item.id, username=item.username, email=item.email, telegram_id=telegram_id, role=item.role)
+    # A stored role this code does not know grants nothing beyond a user's rights.
+    role: Role = "admin" if item.role == "admin" else "user"
+    return User(id=item.id, username=item.username, email=item.email, telegram_id=telegram_id, role=role)
 
 
 def _auth_key(key: str, item: AuthKeyItem) -> AuthKey:

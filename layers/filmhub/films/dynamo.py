@@ -87,8 +87,9 @@ def _update(item: TableItem, actions: list[Action], condition: Condition | None 
 
 def _posting_writes(model: PostingModel, film_id: str, tokens: Iterable[str], add: bool) -> list[Write]:
     """Add the film to (or drop it from) the posting list of each token; ``kind`` is set on creation."""
-    adding = [model.film_ids.add({film_id}), model.kind.set(model)]
-    actions = adding if add else [model.film_ids.delete({film_id})]
+    actions: list[Action] = (
+        [model.film_ids.add({film_id}), model.kind.set(model)] if add else [model.film_ids.delete({film_id})]
+    )
     return [_update(model(*model.key(token)), actions) for token in sorted(tokens)]
 
 
@@ -155,7 +156,7 @@ def _commit(writes: list[Write]) -> None:
             write(tx)
 
 
-def bulk_put_films(films: list[tuple[Film, ExternalRef | None]], created_at: str) -> None:
+def bulk_put_films(films: Sequence[tuple[Film, ExternalRef | None]], created_at: str) -> None:
     """Write many films at once with BatchWriteItem (seeding): same items as ``put_new_film``.
 
     Not conditional: callers pass films with stable ids, so a repeat overwrites with the same data.
@@ -266,6 +267,7 @@ class DynamoFilmRepository:
 
     def replace_poster(self, film_id: str, expected_key: str | None, poster: Poster | None) -> bool:
         unchanged = FilmItem.poster_key == expected_key if expected_key else FilmItem.poster_key.does_not_exist()
+        actions: list[Action]
         if poster is None:
             actions = [FilmItem.poster_key.remove(), FilmItem.poster_url.remove()]
         else:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Literal
 
 #: A probe returns normally when its dependency answers and raises otherwise.
 Probe = Callable[[], None]
+CheckState = Literal["ok", "error"]
 
 
 @dataclass(frozen=True)
 class HealthReport:
-    checks: dict[str, str]
+    checks: dict[str, CheckState]
     #: Why each failing check failed: the exception's class and message (for the logs, never the answer).
     failures: dict[str, str] = field(default_factory=dict)
 
@@ -33,5 +35,5 @@ def check(probes: dict[str, Probe]) -> HealthReport:
 
     with ThreadPoolExecutor(max_workers=len(probes) or 1) as pool:
         outcomes = dict(zip(probes, pool.map(run, probes.values()), strict=True))
-    checks = {name: "ok" if failure is None else "error" for name, failure in outcomes.items()}
+    checks: dict[str, CheckState] = {name: "ok" if failure is None else "error" for name, failure in outcomes.items()}
     return HealthReport(checks, {name: failure for name, failure in outcomes.items() if failure is not None})

@@ -9,7 +9,7 @@ from filmhub.security.tokens import TokenClaims
 from filmhub.wiring import token_service
 
 #: OpenAPI security requirement for routes that need (or accept) a token.
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def _bearer_token(router: BaseRouter) -> str | None:

@@ -151,7 +151,9 @@ def register_error_handlers(app: APIGatewayHttpResolver) -> None:
 
     @app.exception_handler(ServiceError)
     def _service(error: ServiceError) -> Response:
-        return error_response(error.status_code, error.msg)
+        # Powertools allows a dict message; the contract's ``detail`` is always a string.
+        detail = error.msg if isinstance(error.msg, str) else HTTPStatus(error.status_code).phrase
+        return error_response(error.status_code, detail)
 
     @app.exception_handler([PynamoDBException, ClientError, BotoCoreError])
     def _aws(error: Exception) -> Response:

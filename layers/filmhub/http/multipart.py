@@ -9,10 +9,8 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import cast
 
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
@@ -45,7 +43,7 @@ def parse_form(body: bytes, content_type: str) -> dict[str, FormFile]:
     if not content_type.lower().startswith("multipart/form-data") or "boundary=" not in content_type.lower():
         raise MultipartError("Expected a multipart/form-data body")
     header = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", errors="replace")
-    message = cast(EmailMessage, BytesParser(policy=HTTP).parsebytes(header + body))
+    message = BytesParser(policy=HTTP).parsebytes(header + body)
     if not message.is_multipart():
         raise MultipartError("Malformed multipart/form-data body")
     parts: dict[str, FormFile] = {}

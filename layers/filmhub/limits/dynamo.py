@@ -22,7 +22,7 @@ def counter_item(key: CounterKey) -> CounterItem:
 def count_actions(key: CounterKey) -> list[Action]:
     """Add one to the counter, creating it if need be; it expires (TTL) with its window."""
     return [
-        CounterItem.count.add(1),
+        CounterItem.hits.add(1),
         CounterItem.expires_at.set(datetime.fromtimestamp(key.expires_at, UTC)),
         CounterItem.kind.set(CounterItem),
     ]
@@ -32,4 +32,4 @@ class DynamoRequestCounter:
     def add(self, key: CounterKey) -> int:
         item = counter_item(key)
         item.update(actions=count_actions(key))  # ReturnValues ALL_NEW: the item now holds the new count
-        return int(item.count)
+        return int(item.hits)

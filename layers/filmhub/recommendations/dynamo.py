@@ -15,7 +15,7 @@ from filmhub.films.dynamo import film_from_item, flags_from_state
 from filmhub.recommendations.ports import SamplePivot, UserHistory, WishedFilm
 from filmhub.recommendations.service import RECENT_SECONDS
 from filmhub.table.models import FilmItem, FilmState, HiddenFilm, Recommendation, TableItem
-from filmhub.table.operations import transaction
+from filmhub.table.operations import cancelled_by_condition, transaction
 
 #: Films one sampling Query reads (before the genre filter): one page of ~75 KB at most (~10 RRU). Whole
 #: films come back, so the answer needs no GetItem; more would mostly cost deserializing.
@@ -74,7 +74,9 @@ class DynamoRecommendationRepository:
                 tx.condition_check(FilmItem, *FilmItem.key(film.id), condition=FilmItem.PK.exists())
                 tx.save(record)
         except TransactWriteError as error:
-            raise NotFound("Film not found") from error
+            if cancelled_by_condition(error, 0):
+                raise NotFound("Film not found") from error
+            raise  # throttled or failed: the error mapping answers 503 with Retry-After
 
     def hide(self, user_id: str, film_id: str, now: float) -> None:
         HiddenFilm(*HiddenFilm.key(user_id, film_id), film_id=film_id, hidden_at=_iso(now)).save()

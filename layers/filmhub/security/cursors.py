@@ -13,12 +13,16 @@ import json
 from typing import Any
 
 from filmhub.core.errors import InvalidInput
+from filmhub.security.tokens import MIN_SECRET_BYTES
 
 _SIGNATURE_BYTES = 16
 
 
 class CursorCodec:
     def __init__(self, secret: str) -> None:
+        # An empty or short secret would make the derived key guessable, and every cursor forgeable.
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"the cursor secret must be at least {MIN_SECRET_BYTES} bytes")
         # A key of its own, derived from the service secret: cursors can never be confused with tokens.
         self._key = hashlib.sha256(b"filmhub-cursor:" + secret.encode()).digest()
 

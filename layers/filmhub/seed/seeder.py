@@ -86,10 +86,18 @@ def seed_catalog() -> None:
         batch.save(HealthSentinel(*HealthSentinel.key()))
 
 
+def _already_seeded(marker_key: tuple[str, str]) -> bool:
+    try:
+        SeedMarker.get(*marker_key, consistent_read=True)
+    except SeedMarker.DoesNotExist:
+        return False
+    return True
+
+
 def seed(force: bool = False) -> SeedReport:
     films, mixes = seed_films(), seed_mixes()
     marker_key = SeedMarker.key(fingerprint(films, mixes))
-    if not force and SeedMarker.count(marker_key[0], marker_key[1] == SeedMarker.SK) > 0:
+    if not force and _already_seeded(marker_key):
         return SeedReport(skipped=True)
     now = datetime.now(UTC).isoformat()
     seed_catalog()

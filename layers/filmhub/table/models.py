@@ -7,6 +7,9 @@ pattern each key serves are documented in ``TABLE.md`` beside this module; keep 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from pynamodb.attributes import (
     BooleanAttribute,
     DiscriminatorAttribute,
@@ -23,6 +26,12 @@ from pynamodb.models import Model
 from filmhub.settings import get_settings
 
 _settings = get_settings()
+
+
+def _string_list(*, null: bool = False, default: Callable[[], list[str]] | None = None) -> ListAttribute[str]:
+    """A list of strings.  PynamoDB types ``of`` as the element's Python type, though it takes an attribute
+    class, so ``ListAttribute(of=UnicodeAttribute)`` would read as a list of attributes."""
+    return cast("ListAttribute[str]", ListAttribute(of=UnicodeAttribute, null=null, default=default))
 
 
 class _IndexMeta:
@@ -167,7 +176,8 @@ class AuthKeyItem(TableItem, discriminator="auth_key"):
 class CounterItem(TableItem, discriminator="counter"):
     """A fixed-window counter (failed logins, request limits) that expires with its window."""
 
-    count = NumberAttribute(default=0)
+    #: Stored as ``count``; named ``hits`` in Python because ``count`` would shadow ``Model.count()``.
+    hits = NumberAttribute(default=0, attr_name="count")
 
     @staticmethod
     def key(scope: str, subject: str, window: int) -> tuple[str, str]:
@@ -285,7 +295,7 @@ class GenreItem(TableItem, discriminator="genre"):
 class MoodItem(TableItem, discriminator="mood"):
     id = UnicodeAttribute()
     name = UnicodeAttribute()
-    genre_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    genre_ids = _string_list(default=list)
 
     @staticmethod
     def key(mood_id: str) -> tuple[str, str]:
@@ -375,7 +385,7 @@ class FilmState(TableItem, discriminator="film_state"):
 
     film_id = UnicodeAttribute()
     #: Copied from the film when a flag is set, so recommendations can filter a wish list without reading films.
-    genre_ids = ListAttribute(of=UnicodeAttribute, null=True)
+    genre_ids = _string_list(null=True)
     film_type = UnicodeAttribute(null=True)
     liked_at = UnicodeAttribute(null=True)
     wish_at = UnicodeAttribute(null=True)

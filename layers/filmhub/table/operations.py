@@ -56,12 +56,9 @@ def cancelled_by_condition(error: TransactWriteError, index: int | None = None) 
     """The transaction was cancelled because action ``index`` (any action when None) failed its condition."""
     if error.cause_response_code != TRANSACTION_CANCELLED:
         return False
-    reasons = error.cancellation_reasons or []
-    positions = range(len(reasons)) if index is None else [index]
-    return any(
-        position < len(reasons) and reasons[position] is not None and reasons[position].code == "ConditionalCheckFailed"
-        for position in positions
-    )
+    codes = [reason.code if reason is not None else None for reason in error.cancellation_reasons or []]
+    positions = range(len(codes)) if index is None else [index]
+    return any(position < len(codes) and codes[position] == "ConditionalCheckFailed" for position in positions)
 
 
 def purge_entries(header: TableItem) -> int:

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from filmhub.core.entities import BUILTIN_LIST_TYPES
+from filmhub.core.entities import BUILTIN_LIST_TYPES, ListType
 from filmhub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from filmhub.core.ids import builtin_list_id, new_id
 from filmhub.core.palette import GradientPicker
@@ -89,7 +89,7 @@ class WatchlistService:
         list_id = self._list_id(user_id, ref)
         scope = f"{user_id}:{list_id}"
         start: Position = None
-        kind: str | None = ref if ref in BUILTIN_LIST_TYPES else None
+        kind: ListType | None = ref if ref in BUILTIN_LIST_TYPES else None
         if cursor is not None:
             position = self._cursors.decode(scope, cursor)  # signed for this user and list
             kind, start = position.get("kind"), position.get("at")
@@ -98,24 +98,23 @@ class WatchlistService:
         if kind is None or kind == "custom":
             # By id: the first page's Query also returns the header, which tells owner and type.
             header, entries, next_position = self._repository.custom_page(list_id, limit, start)
-            if start is None:
-                watchlist = self._owned(user_id, header)
-                kind = watchlist.list_type
+            if kind is None:  # the first page: a cursor always carries the kind
+                kind = self._owned(user_id, header).list_type
             if kind == "custom":
                 if any(owner != user_id for _, owner in entries):
                     raise Forbidden("Watchlist is not yours")
                 films = self._film_reader.page([film_id for film_id, _ in entries], user_id)
                 return FilmPage(films, self._cursor(scope, "custom", next_position))
-        flagged, next_position = self._repository.builtin_page(user_id, kind, limit, start)  # type: ignore[arg-type]
+        flagged, next_position = self._repository.builtin_page(user_id, kind, limit, start)
         films = self._film_reader.page_with_flags([film_id for film_id, _ in flagged], dict(flagged))
-        return FilmPage(films, self._cursor(scope, str(kind), next_position))
+        return FilmPage(films, self._cursor(scope, kind, next_position))
 
     def add(self, user_id: str, ref: str, film_id: str) -> None:
         if ref in BUILTIN_LIST_TYPES:
             found = self._film_reader.film(film_id)
             if found is None:
                 raise NotFound("Film not found")
-            self._repository.set_flag(user_id, ref, found, self._clock())  # type: ignore[arg-type]
+            self._repository.set_flag(user_id, ref, found, self._clock())
             return
         header, film = self._repository.get_with_film(self._list_id(user_id, ref), film_id)
         watchlist = self._owned(user_id, header)
@@ -134,7 +133,7 @@ class WatchlistService:
         removed = (
             self._repository.remove_entry(self._list_id(user_id, ref), film_id)
             if kind == "custom"
-            else self._repository.clear_flag(user_id, kind, film_id)  # type: ignore[arg-type]
+            else self._repository.clear_flag(user_id, kind, film_id)
         )
         if not removed:
             raise NotFound("Film not found in watchlist")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 
@@ -20,7 +24,7 @@ class ErrorOut(BaseModel):
     extra: list[ErrorItem] | None = None
 
 
-def error_responses(*statuses: int) -> dict[int, dict]:
+def error_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI ``responses`` entries for the error statuses a route can answer."""
     descriptions = {
         400: "Bad request",
@@ -39,7 +43,7 @@ def error_responses(*statuses: int) -> dict[int, dict]:
     }
 
 
-def route_responses(success: int, *errors: int) -> dict[int, dict]:
+def route_responses(success: int, *errors: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI ``responses`` of a route: its success status, documented from the return type, and its errors.
 
     Powertools documents the success response only when a route passes no ``responses`` at all,
