@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -31,12 +32,33 @@ json_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), defa
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
 def json_loads(text: str) -> Any:
-    """``json.loads`` that reports absurdly nested documents as malformed (a 400), not a RecursionError (a 500)."""
+    """``json.loads`` for request bodies: anything it cannot turn into plain values is malformed JSON (a 400).
+
+    Python's own parser raises more than ``JSONDecodeError``, which Powertools alone reports as malformed: a
+    RecursionError for absurd nesting, a ValueError for an integer over 4,300 digits; it also accepts ``NaN``
+    and ``Infinity`` (not JSON) and makes ``1e999`` infinite, and a lone surrogate (``\\ud800``) gives a string
+    no UTF-8 encoder (DynamoDB's client, our own answer) can write.
+    """
     try:
-        return json.loads(text)
-    except RecursionError as error:
-        raise json.JSONDecodeError("nested too deeply", text, 0) from error
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+        json.dumps(value, ensure_ascii=False).encode()  # a lone surrogate (escaped or not) fails here
+        return value
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError) as error:
+        raise json.JSONDecodeError(str(error) or type(error).__name__, text, 0) from error
 
 
 def create_app(*routers: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
@@ -75,6 +97,25 @@ def refuse_body(event: dict[str, Any]) -> Response | None:
     return None
 
 
+def normalize_content_type(event: dict[str, Any]) -> None:
+    """Lower-case the media type of ``Content-Type`` (case-insensitive, RFC 9110), keeping its parameters as sent:
+    Powertools compares it case-sensitively, and a multipart boundary is case-sensitive."""
+    headers = event.get("headers") or {}
+    for name, value in headers.items():
+        if name.lower() == "content-type" and isinstance(value, str):
+            media_type, separator, parameters = value.partition(";")
+            headers[name] = media_type.strip().lower() + separator + parameters
+
+
+#: On every answer: a browser must never guess a type from the body (a film title may hold HTML).
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff"}
+
+
+def with_security_headers(result: dict[str, Any]) -> dict[str, Any]:
+    result["headers"] = {**SECURITY_HEADERS, **(result.get("headers") or {})}
+    return result
+
+
 def proxy_result(response: Response) -> dict[str, Any]:
     """A response built outside the resolver, in API Gateway's proxy format."""
     return {
@@ -92,9 +133,10 @@ def lambda_entry_point(app: APIGatewayHttpResolver) -> LambdaHandler:
     @tracer.capture_lambda_handler(capture_response=False)
     @metrics.log_metrics(raise_on_empty_metrics=False)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        normalize_content_type(event)
         refused = refuse_body(event)
         if refused is not None:
-            return proxy_result(refused)
-        return app.resolve(event, context)
+            return with_security_headers(proxy_result(refused))
+        return with_security_headers(app.resolve(event, context))
 
     return handler
