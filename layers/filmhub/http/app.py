@@ -107,8 +107,12 @@ def normalize_content_type(event: dict[str, Any]) -> None:
             headers[name] = media_type.strip().lower() + separator + parameters
 
 
-#: On every answer: a browser must never guess a type from the body (a film title may hold HTML).
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff"}
+#: On every answer: a browser must never guess a type from the body (a film title may hold HTML), and a JSON
+#: answer opened as a page may run, load and frame nothing.  An HTML route (Swagger UI) sets its own policy.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
 
 
 def with_security_headers(result: dict[str, Any]) -> dict[str, Any]:
