@@ -14,7 +14,7 @@ from filmhub.films.images import MAX_POSTER_BYTES
 from filmhub.films.service import POSTER_TOO_LARGE, FilmDraft
 from filmhub.http.auth import BEARER, optional_caller, required_caller
 from filmhub.http.limits import limit_requests
-from filmhub.http.multipart import MultipartError, parse_form, raw_body
+from filmhub.http.multipart import MultipartError, find_file, raw_body
 from filmhub.http.schemas import (
     FilmIn,
     FilmOut,
@@ -121,10 +121,9 @@ def upload_poster(film_id: UUID) -> Response[None]:
     if len(body) > MAX_POSTER_BYTES + MULTIPART_OVERHEAD_BYTES:
         raise PayloadTooLarge(POSTER_TOO_LARGE)
     try:
-        form = parse_form(body, router.current_event.headers.get("content-type", ""))
+        upload = find_file(body, router.current_event.headers.get("content-type", ""), FILE_FIELDS)
     except MultipartError as error:
         raise InvalidInput(str(error)) from error
-    upload = next((form[name] for name in FILE_FIELDS if name in form), None)
     if upload is None:
         raise InvalidValue("file", "A poster file is required (field `file`)")
     film_service().upload_poster(str(film_id), caller.user_id, upload.data)
