@@ -29,13 +29,17 @@ if TYPE_CHECKING:
     from filmhub.watchlists.service import WatchlistService
 
 
+def service_secret() -> str:
+    """The JWT secret, which tokens use and cursor keys are derived from; never empty."""
+    secret = get_settings().secret("jwt_secret")
+    if not secret:
+        raise RuntimeError("JWT_SECRET (or JWT_SECRET_SECRET_ARN) is not configured")
+    return secret
+
+
 @cache
 def token_service() -> TokenService:
-    settings = get_settings()
-    secret = settings.secret("jwt_secret")
-    if secret is None:
-        raise RuntimeError("JWT_SECRET (or JWT_SECRET_SECRET_ARN) is not configured")
-    return TokenService(secret, settings.jwt_ttl_seconds)
+    return TokenService(service_secret(), get_settings().jwt_ttl_seconds)
 
 
 @cache
@@ -123,8 +127,9 @@ def watchlist_service() -> WatchlistService:
     from filmhub.watchlists.dynamo import DynamoWatchlistRepository
     from filmhub.watchlists.service import WatchlistService
 
-    secret = get_settings().secret("jwt_secret") or ""
-    return WatchlistService(DynamoWatchlistRepository(), film_reader(), gradient_picker(), CursorCodec(secret))
+    return WatchlistService(
+        DynamoWatchlistRepository(), film_reader(), gradient_picker(), CursorCodec(service_secret())
+    )
 
 
 @cache
