@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -61,9 +62,28 @@ BUILTIN_LISTS: tuple[BuiltinList, ...] = (
 )
 
 
+#: Unicode categories that show nothing or move text around: controls (NUL, BEL, newline …), formats (zero-width
+#: characters, bidi controls, soft hyphen, BOM), line and paragraph separators, surrogates, private use, unassigned.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+#: Letters that render as nothing (Hangul fillers, the braille blank).
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def has_invisible_characters(text: str) -> bool:
+    """Whether ``text`` holds a character a reader cannot see, or a space other than the plain one: what makes
+    two identities look alike."""
+    return any(
+        unicodedata.category(char) in _INVISIBLE_CATEGORIES
+        or char in _BLANK_LETTERS
+        or (char != " " and unicodedata.category(char) == "Zs")
+        for char in text
+    )
+
+
 def normalize_email(email: str) -> str:
-    """The form emails are stored and compared in: trimmed, lower case."""
-    return email.strip().lower()
+    """The form emails are stored, claimed and compared in: NFKC (a fullwidth ``ｌｏｏｋ@…`` is ``look@…``),
+    trimmed, lower case."""
+    return unicodedata.normalize("NFKC", email).strip().lower()
 
 
 def is_valid_email(email: str) -> bool:
