@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal
 from filmhub.accounts.service import AccountService
 from filmhub.catalog.service import CatalogService
 from filmhub.films.reader import FilmReader
-from filmhub.limits.service import FixedWindowLimit, RequestLimiter
+from filmhub.limits.service import FixedWindowLimit, RequestLimiter, SlidingWindowLimit
 from filmhub.security.tokens import TokenService
 from filmhub.settings import get_settings
 
@@ -66,7 +66,12 @@ def account_service() -> AccountService:
     from filmhub.accounts.dynamo import DynamoAccountRepository
     from filmhub.security.passwords import PasswordHasher
 
-    return AccountService(DynamoAccountRepository(), PasswordHasher(), login_requests=rate_limit("login"))
+    return AccountService(
+        DynamoAccountRepository(),
+        PasswordHasher(),
+        login_requests=rate_limit("login"),
+        registrations=registration_limit(),
+    )
 
 
 @cache
@@ -77,18 +82,27 @@ def telegram_login_service() -> TelegramLogin:
     return TelegramLogin(DynamoAccountRepository())
 
 
-RateLimited = Literal["login", "auth_key", "search"]
+RateLimited = Literal["login", "auth_key", "search", "film_writes"]
 
 
 def rate_limit(name: RateLimited) -> FixedWindowLimit:
-    """The configured abuse limit of one endpoint family (``RATE_LIMIT_<NAME>`` per ``RATE_LIMIT_WINDOW_SECONDS``)."""
+    """The configured abuse limit of one endpoint family: ``RATE_LIMIT_<NAME>`` per ``RATE_LIMIT_WINDOW_SECONDS``,
+    or per its own ``RATE_LIMIT_<NAME>_WINDOW_SECONDS`` where it has one."""
     settings = get_settings()
     limits = {
-        "login": settings.rate_limit_login,
-        "auth_key": settings.rate_limit_auth_key,
-        "search": settings.rate_limit_search,
+        "login": (settings.rate_limit_login, settings.rate_limit_window_seconds),
+        "auth_key": (settings.rate_limit_auth_key, settings.rate_limit_window_seconds),
+        "search": (settings.rate_limit_search, settings.rate_limit_window_seconds),
+        "film_writes": (settings.rate_limit_film_writes, settings.rate_limit_film_writes_window_seconds),
     }
-    return FixedWindowLimit(f"requests-{name}", limits[name], settings.rate_limit_window_seconds)
+    limit, window_seconds = limits[name]
+    return FixedWindowLimit(f"requests-{name}", limit, window_seconds)
+
+
+def registration_limit() -> SlidingWindowLimit:
+    """``RATE_LIMIT_REGISTER`` registrations per address within any ``RATE_LIMIT_REGISTER_WINDOW_SECONDS``."""
+    settings = get_settings()
+    return SlidingWindowLimit(settings.rate_limit_register, settings.rate_limit_register_window_seconds)
 
 
 @cache
