@@ -33,6 +33,10 @@ router = APIGatewayHttpRouter()
 FILE_FIELDS = ("file", "data")
 #: Form fields and boundaries around the file: a body further over the poster limit is refused unread.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
+FILM_WRITES_LIMIT = (
+    "More film creations and edits by one user than `RATE_LIMIT_FILM_WRITES` per "
+    "`RATE_LIMIT_FILM_WRITES_WINDOW_SECONDS`: 429 with `Retry-After`."
+)
 MULTIPART_DESCRIPTION = (
     "A `multipart/form-data` body with one image file in the field `file` (or `data`): JPEG, PNG or WebP by its "
     "bytes, at most 5 MB. Larger files: use `/poster/upload-url`."
@@ -53,9 +57,10 @@ def _draft(body: FilmIn) -> FilmDraft:
     "/films",
     status_code=201,
     summary="Create a film owned by the caller",
+    description=FILM_WRITES_LIMIT,
     tags=["films"],
     security=BEARER,
-    responses=route_responses(201, 400, 401, 422),
+    responses=route_responses(201, 400, 401, 422, 429),
 )
 def create_film(body: FilmIn) -> FilmOut:
     caller = required_caller(router)
@@ -98,9 +103,10 @@ def get_film(film_id: UUID) -> FilmOut:
 @router.put(
     "/films/<film_id>",
     summary="Edit a film (its owner only)",
+    description=FILM_WRITES_LIMIT,
     tags=["films"],
     security=BEARER,
-    responses=route_responses(200, 400, 401, 403, 404, 409, 422),
+    responses=route_responses(200, 400, 401, 403, 404, 409, 422, 429),
 )
 def update_film(film_id: UUID, body: FilmIn) -> FilmOut:
     caller = required_caller(router)

@@ -157,7 +157,9 @@ def poster_storage() -> PosterStorage:
 def film_service() -> FilmService:
     from filmhub.films.service import FilmService
 
-    return FilmService(catalog_service(), film_repository(), film_reader(), poster_storage())
+    return FilmService(
+        catalog_service(), film_repository(), film_reader(), poster_storage(), writes=rate_limit("film_writes")
+    )
 
 
 @cache

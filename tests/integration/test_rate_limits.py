@@ -13,7 +13,7 @@ from filmhub.accounts.dynamo import DynamoAccountRepository
 from filmhub.accounts.service import AccountService
 from filmhub.security.passwords import PasswordHasher
 from filmhub.settings import Settings, get_settings
-from filmhub.table.models import CounterItem
+from filmhub.table.models import CounterItem, FilmItem, TableItem
 from tests.support.api import ApiClient, ApiResponse
 from tests.support.aws import DynamoCallCounter
 from tests.support.clock import FrozenClock
@@ -32,6 +32,8 @@ def limits(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             "rate_limit_login": LIMIT,
             "rate_limit_auth_key": LIMIT,
             "rate_limit_search": LIMIT,
+            "rate_limit_film_writes": LIMIT,
+            "rate_limit_film_writes_window_seconds": WINDOW_SECONDS,
             "rate_limit_window_seconds": WINDOW_SECONDS,
         }
     )
@@ -91,6 +93,28 @@ def test_search_per_user_when_signed_in_else_per_address(api: ApiClient) -> None
     assert_throttled(search(token))
     assert_throttled(search(token, source_ip="203.0.113.9"))  # the user, wherever it searches from
     assert search(new_user_token()).status == 200
+
+
+@pytest.mark.usefixtures("limits")
+def test_film_creations_and_edits_per_user(api: ApiClient) -> None:
+    token = new_user_token()
+    film = {"title": "Ззщ", "description": "Одна и та же."}
+    created = [api.post("/films", json_body=film, token=token) for _ in range(LIMIT - 1)]
+    assert [response.status for response in created] == [201] * (LIMIT - 1)
+    assert api.put(f"/films/{created[0].json['id']}", json_body=film, token=token).status == 200
+    films_before = sum(1 for item in TableItem.scan() if isinstance(item, FilmItem))
+    # Refused inside the film's own transaction: the same two calls as a creation, and nothing written.
+    with DynamoCallCounter().counting() as counter:
+        assert_throttled(api.post("/films", json_body=film, token=token))
+    assert counter.calls == {"Query": 1, "TransactWriteItems": 1}
+    assert_throttled(api.put(f"/films/{created[0].json['id']}", json_body=film, token=token))
+    assert sum(1 for item in TableItem.scan() if isinstance(item, FilmItem)) == films_before
+    window = int(time.time() // WINDOW_SECONDS)
+    counter_item = CounterItem.get(
+        *CounterItem.key("requests-film_writes", f"user:{created[0].json['owner_id']}", window)
+    )
+    assert counter_item.count == LIMIT  # a refused write is not counted
+    assert api.post("/films", json_body=film, token=new_user_token()).status == 201  # every user has its own
 
 
 @pytest.mark.usefixtures("limits")

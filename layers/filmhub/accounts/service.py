@@ -11,7 +11,6 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from filmhub.accounts.ports import (
     AccountRepository,
@@ -21,8 +20,9 @@ from filmhub.accounts.ports import (
     PasswordRehash,
     SignupOutcome,
 )
+from filmhub.core.clock import utc_iso
 from filmhub.core.entities import Gradient, ListType, User
-from filmhub.core.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
+from filmhub.core.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, UnknownCaller
 from filmhub.core.ids import new_id
 from filmhub.limits.ports import Quota
 from filmhub.limits.service import FixedWindowLimit, SlidingWindowLimit
@@ -40,7 +40,6 @@ INVALID_LOGIN = "Invalid login data"
 TOO_MANY_FAILED_LOGINS = "Too many failed logins, try again later"
 TOO_MANY_REGISTRATIONS = "Too many registrations from this address, try again later"
 ADMINS_ONLY = "Admins only"
-USER_GONE = "User no longer exists"
 
 #: One "@", no whitespace, a domain of at least two non-empty labels.  Deliverability is the
 #: mail server's business; this only rejects what cannot be an address.
@@ -137,7 +136,7 @@ class AccountService:
             raise Conflict(EMAIL_TAKEN)
         quota = Quota(keys[1], limit.room(counts, now)) if limit is not None and keys else None
         password_hash = self._passwords.hash(password)
-        account = NewAccount(user, timestamp(now), password_hash=password_hash, quota=quota)
+        account = NewAccount(user, utc_iso(now), password_hash=password_hash, quota=quota)
         signup = self._repository.create_account(account, int(now))
         if signup.outcome is SignupOutcome.QUOTA_EXHAUSTED and limit is not None and quota is not None:
             # Registrations in flight filled the window since it was read: at least enough to fail the condition.
@@ -184,7 +183,7 @@ class AccountService:
         """The caller of a valid token; a deleted user's token no longer authenticates."""
         account = self._repository.get_account(user_id)
         if account is None:
-            raise Unauthorized(USER_GONE)
+            raise UnknownCaller()
         return account.user
 
     def require_admin(self, user_id: str) -> User:
@@ -193,7 +192,3 @@ class AccountService:
         if user.role != "admin":
             raise Forbidden(ADMINS_ONLY)
         return user
-
-
-def timestamp(now: float) -> str:
-    return datetime.fromtimestamp(now, UTC).isoformat()

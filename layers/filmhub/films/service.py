@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from filmhub.catalog.service import CatalogService
-from filmhub.core.clock import utc_now
+from filmhub.core.clock import utc_iso
 from filmhub.core.entities import Film, FilmView
 from filmhub.core.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from filmhub.core.ids import new_id
 from filmhub.films.images import IMAGE_TYPES, MAX_POSTER_BYTES, SNIFF_BYTES, ImageType, sniff
 from filmhub.films.ports import FilmRepository, Poster, PosterStorage, PresignedUpload, StoredFilm
 from filmhub.films.reader import FilmReader
+from filmhub.limits.ports import Quota, QuotaExhausted
+from filmhub.limits.service import FixedWindowLimit
 
 log = logging.getLogger(__name__)
 
@@ -60,18 +64,24 @@ class FilmService:
         films: FilmRepository,
         views: FilmReader,
         posters: PosterStorage,
-        clock: Callable[[], str] = utc_now,
+        clock: Callable[[], float] = time.time,
+        writes: FixedWindowLimit | None = None,
     ) -> None:
         self._catalog = catalog
         self._films = films
         self._views = views
         self._posters = posters
         self._clock = clock
+        #: Creations and edits per user and window: each rewrites title-index items, so one account must not
+        #: be able to flood them.  Counted by the film's own transaction.
+        self._writes = writes
 
     def create(self, owner_id: str, draft: FilmDraft) -> FilmView:
         film = Film(id=new_id(), title=draft.title, description=draft.description, owner_id=owner_id)
         film = self._apply(film, draft)
-        self._films.create(film, self._clock())
+        now = self._clock()
+        with self._quota(owner_id, now) as quota:
+            self._films.create(film, utc_iso(now), quota=quota)
         # A new film is in none of the caller's lists: no flags to read.
         return FilmView(film)
 
@@ -85,9 +95,24 @@ class FilmService:
         found, flags = self._films.get_stored_with_flags(film_id, user_id)
         stored = self._require_owner(found, user_id)
         edited = self._apply(stored.film, draft)
-        if not self._films.update(stored, edited, self._clock()):
+        now = self._clock()
+        with self._quota(user_id, now) as quota:
+            updated = self._films.update(stored, edited, utc_iso(now), quota=quota)
+        if not updated:
             raise Conflict(CHANGED_CONCURRENTLY)
         return FilmView(edited, flags)
+
+    @contextmanager
+    def _quota(self, user_id: str, now: float) -> Iterator[Quota | None]:
+        """The caller's film-write quota for the write inside; 429 when the write finds it used up."""
+        limit = self._writes
+        if limit is None:
+            yield None
+            return
+        try:
+            yield limit.quota(f"user:{user_id}", now)
+        except QuotaExhausted as error:
+            raise limit.rejection(now) from error
 
     def _apply(self, film: Film, draft: FilmDraft) -> Film:
         genres = tuple(self._catalog.genres_by_id(draft.genre_ids))  # unknown id: 400, before any write
