@@ -146,7 +146,7 @@ ROWS = [
     victim("POST /films/{film_id}/poster/upload-url", {"content_type": "image/png"}),
     victim(
         "POST /films/{film_id}/poster/confirm",
-        lambda world: {"key": f"posters/{world.ids['film_id']}/{uuid.uuid4()}.jpg"},
+        lambda world: {"key": f"uploads/{world.ids['film_id']}/{uuid.uuid4()}.jpg"},
     ),
     # --- protected, admins only: a user's token is 403
     Row("POST /mix", "protected", FORBIDDEN, {"title": "Чужой микс"}),

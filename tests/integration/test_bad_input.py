@@ -138,7 +138,7 @@ CASES = [
         "POST",
         "/films/{film_id}/poster/confirm",
         400,
-        raw({"key": "posters/{film_id}/../../../etc/passwd.jpg"}),
+        raw({"key": "uploads/{film_id}/../../../etc/passwd.jpg"}),
         detail="Unknown poster upload",
     ),
     # --- malformed cursors (signed, list-bound cursors: tests/integration/test_watchlists.py)
@@ -163,7 +163,7 @@ JSON_ROUTES = (
     ("POST", "/auth/telegram/check_auth_key"),
     ("POST", "/auth/telegram/login"),
     ("POST", "/films"),
-    ("PUT", f"/films/{uuid.uuid4()}"),
+    ("PUT", "/films/00000000-0000-4000-8000-000000000000"),
     ("POST", "/me/watchlists"),
     ("PUT", "/me/watchlists/wish/items/add"),
 )

@@ -109,6 +109,10 @@ class PosterStorage(Protocol):
         """The size and first ``length`` bytes of an object; None when there is no such object."""
         ...
 
+    def copy(self, source: str, target: str, content_type: str) -> None:
+        """Copy the object ``source`` to ``target``, to be served as ``content_type``."""
+        ...
+
 
 @dataclass(frozen=True)
 class ExternalFilm:

@@ -8,9 +8,7 @@ table then refuses is deleted again.
 from __future__ import annotations
 
 import logging
-import re
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -20,8 +18,9 @@ from filmhub.core.clock import utc_iso
 from filmhub.core.entities import Film, FilmView
 from filmhub.core.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from filmhub.core.ids import new_id
-from filmhub.films.images import IMAGE_TYPES, MAX_POSTER_BYTES, SNIFF_BYTES, ImageType, sniff
+from filmhub.films.images import IMAGE_TYPES, MAX_POSTER_BYTES, SNIFF_BYTES, sniff
 from filmhub.films.ports import FilmRepository, Poster, PosterStorage, PresignedUpload, StoredFilm
+from filmhub.films.poster_keys import parse_upload_key, poster_key, upload_key
 from filmhub.films.reader import FilmReader
 from filmhub.limits.ports import Quota, QuotaExhausted
 from filmhub.limits.service import FixedWindowLimit
@@ -48,13 +47,7 @@ class FilmDraft:
     release_year: int | None = None
 
 
-def poster_key(film_id: str, image: ImageType) -> str:
-    """A fresh random key per upload: a replaced poster never shadows a cached one."""
-    return f"posters/{film_id}/{uuid.uuid4()}.{image.extension}"
-
-
 _BY_EXTENSION = {image.extension: image for image in IMAGE_TYPES.values()}
-_POSTER_KEY = re.compile(r"posters/(?P<film>[0-9a-f-]{36})/[0-9a-f-]{36}\.(?P<ext>jpg|png|webp)")
 
 
 class FilmService:
@@ -143,14 +136,16 @@ class FilmService:
         image = IMAGE_TYPES.get(content_type)
         if image is None:
             raise InvalidInput(NOT_AN_IMAGE)
-        key = poster_key(film_id, image)
+        key = upload_key(film_id, image)
         return self._posters.presigned_upload(key, image.content_type, MAX_POSTER_BYTES, UPLOAD_URL_SECONDS)
 
     def confirm_poster(self, film_id: str, user_id: str, key: str) -> None:
-        """Attach an object uploaded with a presigned POST, once its bytes prove it is the image it claims."""
+        """Attach an object uploaded with a presigned POST, once its bytes prove it is the image it claims.
+
+        The upload sits under a prefix nothing serves; only checked bytes are moved to a served key."""
         stored = self._owned(film_id, user_id)
-        matched = _POSTER_KEY.fullmatch(key)
-        if matched is None or matched["film"] != film_id or key == stored.film.poster_key:
+        parsed = parse_upload_key(key)
+        if parsed is None or parsed[0] != film_id:
             raise InvalidInput(UNKNOWN_UPLOAD)
         uploaded = self._posters.peek(key, SNIFF_BYTES)
         if uploaded is None:
@@ -158,10 +153,14 @@ class FilmService:
         if uploaded.size > MAX_POSTER_BYTES:
             self._discard(key)
             raise PayloadTooLarge(POSTER_TOO_LARGE)
-        if sniff(uploaded.head) != _BY_EXTENSION[matched["ext"]]:
+        image = sniff(uploaded.head)
+        if image is None or image != _BY_EXTENSION[parsed[1]]:
             self._discard(key)
             raise InvalidInput(NOT_AN_IMAGE)
-        self._attach(stored.film, key)
+        served = poster_key(film_id, image)
+        self._posters.copy(key, served, image.content_type)
+        self._discard(key)  # left behind, it would expire with the unconfirmed uploads anyway
+        self._attach(stored.film, served)
 
     def delete_poster(self, film_id: str, user_id: str) -> None:
         film = self._owned(film_id, user_id).film
