@@ -32,6 +32,7 @@ from bot import texts
 from bot.handlers import routers
 from bot.services import Services
 from filmhub.core.errors import TooManyRequests
+from filmhub.http.bodies import json_loads
 from filmhub.http.observability import logger
 from filmhub.settings import get_settings
 
@@ -101,8 +102,9 @@ class Webhook:
             return _response(401, "Invalid webhook secret")
         raw = event.get("body") or ""
         try:
-            payload = json.loads(base64.b64decode(raw) if event.get("isBase64Encoded") else raw)
-        except ValueError:
+            text = base64.b64decode(raw).decode() if event.get("isBase64Encoded") else raw
+            payload = json_loads(text)
+        except ValueError:  # malformed JSON (however deep or odd), bad base64, not UTF-8
             # Only Telegram knows the secret; a body it sent that we cannot read will not improve on retry.
             logger.error("unreadable webhook body dropped")
             return _response(200)
@@ -115,7 +117,7 @@ class Webhook:
         async with Bot(token, session=self._session_factory(), default=default) as bot:
             try:
                 update = Update.model_validate(payload, context={"bot": bot})
-            except ValidationError:
+            except (ValidationError, RecursionError):
                 logger.exception("malformed update dropped")
                 return
             if not self.services.state().claim_update(update.update_id):

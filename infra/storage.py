@@ -5,9 +5,11 @@ from __future__ import annotations
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from filmhub.films.poster_keys import UNCONFIRMED_UPLOAD_DAYS, UPLOADS_PREFIX
 from infra.config import StageConfig
 from infra.nag import acknowledge
 
@@ -51,8 +53,28 @@ class Storage(Construct):
                     max_age=3000,
                 )
             ],
+            # Direct uploads wait under uploads/ for /confirm to check their bytes; the unconfirmed ones expire.
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireUnconfirmedUploads",
+                    prefix=UPLOADS_PREFIX,
+                    expiration=Duration.days(UNCONFIRMED_UPLOAD_DAYS),
+                    abort_incomplete_multipart_upload_after=Duration.days(UNCONFIRMED_UPLOAD_DAYS),
+                )
+            ],
             removal_policy=removal,
             auto_delete_objects=auto_delete,
+        )
+        # CloudFront reads the bucket through origin access control, which grants it every object: an explicit
+        # deny keeps unchecked uploads (an HTML file sent with the form's fields ...) from ever being served.
+        self.posters_bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="NeverServeUnconfirmedUploads",
+                effect=iam.Effect.DENY,
+                principals=[iam.ServicePrincipal("cloudfront.amazonaws.com")],
+                actions=["s3:GetObject"],
+                resources=[self.posters_bucket.arn_for_objects(f"{UPLOADS_PREFIX}*")],
+            )
         )
 
         self.distribution = cloudfront.Distribution(

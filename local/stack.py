@@ -37,6 +37,21 @@ def add_code_paths() -> None:
             sys.path.insert(0, str(path))
 
 
+def expire_unconfirmed_uploads(s3: Any, bucket: str) -> None:
+    """The poster bucket's lifecycle rule, as CDK sets it (infra/storage.py): direct uploads never confirmed
+    expire.  moto stores the rule without acting on it; the test suites create their bucket with it too."""
+    from filmhub.films.poster_keys import UNCONFIRMED_UPLOAD_DAYS, UPLOADS_PREFIX
+
+    rule = {
+        "ID": "ExpireUnconfirmedUploads",
+        "Filter": {"Prefix": UPLOADS_PREFIX},
+        "Status": "Enabled",
+        "Expiration": {"Days": UNCONFIRMED_UPLOAD_DAYS},
+        "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": UNCONFIRMED_UPLOAD_DAYS},
+    }
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [rule]})
+
+
 @dataclass
 class LocalStackConfig:
     host: str = "127.0.0.1"
@@ -192,6 +207,7 @@ class LocalStack:
 
         import boto3
 
+        from filmhub.films.poster_keys import POSTERS_PREFIX
         from filmhub.table.definition import create_table_kwargs
 
         dynamodb = boto3.client("dynamodb", endpoint_url=self.moto_url)
@@ -200,7 +216,9 @@ class LocalStack:
         s3.create_bucket(
             Bucket=self.config.bucket, CreateBucketConfiguration={"LocationConstraint": self.config.region}
         )
-        # Posters are public, as CloudFront serves them on AWS: a browser can open the moto S3 URL.
+        expire_unconfirmed_uploads(s3, self.config.bucket)
+        # Posters are public, as CloudFront serves them on AWS: a browser can open the moto S3 URL.  Direct
+        # uploads (uploads/) are not, until /confirm has checked them and moved them under posters/.
         public_posters = {
             "Version": "2012-10-17",
             "Statement": [
@@ -209,7 +227,7 @@ class LocalStack:
                     "Effect": "Allow",
                     "Principal": "*",
                     "Action": "s3:GetObject",
-                    "Resource": f"arn:aws:s3:::{self.config.bucket}/posters/*",
+                    "Resource": f"arn:aws:s3:::{self.config.bucket}/{POSTERS_PREFIX}*",
                 }
             ],
         }

@@ -12,40 +12,24 @@ import argparse
 import sys
 from pathlib import Path
 
-import boto3
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "layers"))
 
-from filmhub.accounts.service import normalize_email  # noqa: E402
+from table_access import add_table_arguments, table_client  # noqa: E402
 
-DEFAULT_DATA_DIR = ROOT / ".local" / "data"
+from filmhub.accounts.service import normalize_email  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("email")
     parser.add_argument("--role", choices=["admin", "user"], default="admin")
-    parser.add_argument("--table", help="a deployed table; default: the running local stack")
-    parser.add_argument("--region", default="eu-central-1")
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="the local stack's data folder")
+    add_table_arguments(parser)
     args = parser.parse_args()
-
-    if args.table:
-        table, client = args.table, boto3.client("dynamodb", region_name=args.region)
-    else:
-        endpoint_file = args.data_dir / "moto-endpoint"
-        if not endpoint_file.exists():
-            print("the local stack is not running: start it with `make run` first", file=sys.stderr)
-            return 2
-        table = "filmhub-local"
-        client = boto3.client(
-            "dynamodb",
-            region_name=args.region,
-            endpoint_url=endpoint_file.read_text().strip(),
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
+    access = table_client(args)
+    if access is None:
+        return 2
+    table, client = access
     email = normalize_email(args.email)
     claim = client.get_item(
         TableName=table, Key={"PK": {"S": f"EMAIL#{email}"}, "SK": {"S": "EMAIL"}}, ConsistentRead=True

@@ -35,10 +35,13 @@ def _incorrect_auth_key(_: AuthKeyRejected) -> Response[str]:
     status_code=201,
     summary="Create an account (with its liked, wish and watched lists)",
     tags=["auth"],
-    responses=route_responses(201, 400, 409, 422),
+    description="More registrations from one address than `RATE_LIMIT_REGISTER` within any "
+    "`RATE_LIMIT_REGISTER_WINDOW_SECONDS` (a sliding window): 429 with `Retry-After`.",
+    responses=route_responses(201, 400, 409, 422, 429),
 )
 def register(body: RegisterIn) -> UserOut:
-    return UserOut.of(account_service().register(body.email, body.password, body.username))
+    user = account_service().register(body.email, body.password, body.username, client=request_subject(router))
+    return UserOut.of(user)
 
 
 @router.post(

@@ -25,6 +25,10 @@ router = APIGatewayHttpRouter()
 FILE_FIELDS = ("file", "data")
 #: Form fields and boundaries around the file: a body further over the poster limit is refused unread.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
+FILM_WRITES_LIMIT = (
+    "More film creations and edits by one user than `RATE_LIMIT_FILM_WRITES` per "
+    "`RATE_LIMIT_FILM_WRITES_WINDOW_SECONDS`: 429 with `Retry-After`."
+)
 MULTIPART_DESCRIPTION = (
     "A `multipart/form-data` body with one image file in the field `file` (or `data`): JPEG, PNG or WebP by its "
     "bytes, at most 5 MB. Larger files: use `/poster/upload-url`."
@@ -45,9 +49,10 @@ def _draft(body: FilmIn) -> FilmDraft:
     "/films",
     status_code=201,
     summary="Create a film owned by the caller",
+    description=FILM_WRITES_LIMIT,
     tags=["films"],
     security=BEARER,
-    responses=route_responses(201, 400, 401, 422),
+    responses=route_responses(201, 400, 401, 422, 429),
 )
 def create_film(body: FilmIn) -> FilmOut:
     caller = required_caller(router)
@@ -89,9 +94,10 @@ def get_film(film_id: UUID) -> FilmOut:
 @router.put(
     handler_path("/films/{film_id}"),
     summary="Edit a film (its owner only)",
+    description=FILM_WRITES_LIMIT,
     tags=["films"],
     security=BEARER,
-    responses=route_responses(200, 400, 401, 403, 404, 409, 422),
+    responses=route_responses(200, 400, 401, 403, 404, 409, 422, 429),
 )
 def update_film(film_id: UUID, body: FilmIn) -> FilmOut:
     caller = required_caller(router)
@@ -107,18 +113,17 @@ def update_film(film_id: UUID, body: FilmIn) -> FilmOut:
     responses={204: {"description": "Stored"}, **error_responses(400, 401, 403, 404, 409, 413, 422, 503)},
 )
 def upload_poster(film_id: UUID) -> Response[None]:
-    # The only route with a multipart body: its parser (the standard library's email package) is imported here.
-    from filmhub.http.multipart import MultipartError, parse_form, raw_body
+    # The only route with a multipart body: its parser (and the email package it uses) is imported here.
+    from filmhub.http.multipart import MultipartError, find_file, raw_body
 
     caller = required_caller(router)
     body = raw_body(router.current_event)
     if len(body) > MAX_POSTER_BYTES + MULTIPART_OVERHEAD_BYTES:
         raise PayloadTooLarge(POSTER_TOO_LARGE)
     try:
-        form = parse_form(body, router.current_event.headers.get("content-type", ""))
+        upload = find_file(body, router.current_event.headers.get("content-type", ""), FILE_FIELDS)
     except MultipartError as error:
         raise InvalidInput(str(error)) from error
-    upload = next((form[name] for name in FILE_FIELDS if name in form), None)
     if upload is None:
         raise InvalidValue("file", "A poster file is required (field `file`)")
     film_service().upload_poster(str(film_id), caller.user_id, upload.data)

@@ -55,9 +55,16 @@ class Settings(BaseModel):
 
     #: Abuse limits (docs/configuration.md § Abuse limits): requests per client in each window; 0 turns one off.
     rate_limit_window_seconds: Annotated[int, Field(ge=1, le=3600)] = 60
-    rate_limit_login: Annotated[int, Field(ge=0, le=1_000_000)] = 20
+    #: 60 a minute: a class of 40 behind one address signs in at once (the per-email throttle stops guessing).
+    rate_limit_login: Annotated[int, Field(ge=0, le=1_000_000)] = 60
     rate_limit_auth_key: Annotated[int, Field(ge=0, le=1_000_000)] = 10
     rate_limit_search: Annotated[int, Field(ge=0, le=1_000_000)] = 60
+    #: Registrations per address in any sliding window: the class of 40 registers, a script stops at 50.
+    rate_limit_register: Annotated[int, Field(ge=0, le=1_000_000)] = 50
+    rate_limit_register_window_seconds: Annotated[int, Field(ge=60, le=86_400)] = 15 * 60
+    #: Film creations and edits per user and window (each rewrites title-index items).
+    rate_limit_film_writes: Annotated[int, Field(ge=0, le=1_000_000)] = 60
+    rate_limit_film_writes_window_seconds: Annotated[int, Field(ge=1, le=86_400)] = 3600
 
     providers: list[Provider] = ["tmdb", "kinopoisk", "local"]
     tmdb_api_key: SecretStr | None = None

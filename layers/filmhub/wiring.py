@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from filmhub.films.reader import FilmReader
     from filmhub.films.search import FilmSearch
     from filmhub.films.service import FilmService
-    from filmhub.limits.service import FixedWindowLimit, RequestLimiter
+    from filmhub.limits.service import FixedWindowLimit, RequestLimiter, SlidingWindowLimit
     from filmhub.providers.llm import LlmChat
     from filmhub.recommendations.service import RecommendationService
     from filmhub.security.tokens import TokenService
@@ -67,7 +67,12 @@ def account_service() -> AccountService:
     from filmhub.accounts.service import AccountService
     from filmhub.security.passwords import PasswordHasher
 
-    return AccountService(DynamoAccountRepository(), PasswordHasher(), login_requests=rate_limit("login"))
+    return AccountService(
+        DynamoAccountRepository(),
+        PasswordHasher(),
+        login_requests=rate_limit("login"),
+        registrations=registration_limit(),
+    )
 
 
 @cache
@@ -78,20 +83,31 @@ def telegram_login_service() -> TelegramLogin:
     return TelegramLogin(DynamoAccountRepository())
 
 
-RateLimited = Literal["login", "auth_key", "search"]
+RateLimited = Literal["login", "auth_key", "search", "film_writes"]
 
 
 def rate_limit(name: RateLimited) -> FixedWindowLimit:
-    """The configured abuse limit of one endpoint family (``RATE_LIMIT_<NAME>`` per ``RATE_LIMIT_WINDOW_SECONDS``)."""
+    """The configured abuse limit of one endpoint family: ``RATE_LIMIT_<NAME>`` per ``RATE_LIMIT_WINDOW_SECONDS``,
+    or per its own ``RATE_LIMIT_<NAME>_WINDOW_SECONDS`` where it has one."""
     from filmhub.limits.service import FixedWindowLimit
 
     settings = get_settings()
     limits = {
-        "login": settings.rate_limit_login,
-        "auth_key": settings.rate_limit_auth_key,
-        "search": settings.rate_limit_search,
+        "login": (settings.rate_limit_login, settings.rate_limit_window_seconds),
+        "auth_key": (settings.rate_limit_auth_key, settings.rate_limit_window_seconds),
+        "search": (settings.rate_limit_search, settings.rate_limit_window_seconds),
+        "film_writes": (settings.rate_limit_film_writes, settings.rate_limit_film_writes_window_seconds),
     }
-    return FixedWindowLimit(f"requests-{name}", limits[name], settings.rate_limit_window_seconds)
+    limit, window_seconds = limits[name]
+    return FixedWindowLimit(f"requests-{name}", limit, window_seconds)
+
+
+def registration_limit() -> SlidingWindowLimit:
+    """``RATE_LIMIT_REGISTER`` registrations per address within any ``RATE_LIMIT_REGISTER_WINDOW_SECONDS``."""
+    from filmhub.limits.service import SlidingWindowLimit
+
+    settings = get_settings()
+    return SlidingWindowLimit(settings.rate_limit_register, settings.rate_limit_register_window_seconds)
 
 
 @cache
@@ -147,7 +163,9 @@ def poster_storage() -> PosterStorage:
 def film_service() -> FilmService:
     from filmhub.films.service import FilmService
 
-    return FilmService(catalog_service(), film_repository(), film_reader(), poster_storage())
+    return FilmService(
+        catalog_service(), film_repository(), film_reader(), poster_storage(), writes=rate_limit("film_writes")
+    )
 
 
 @cache

@@ -71,6 +71,9 @@ def test_openapi_document_is_valid_and_swagger_is_served(stack: LocalStackProces
     swagger = stack.request("GET", "/api/schema/swagger")
     assert swagger.status == 200
     assert b"swagger-ui" in swagger.body
+    # Through the gateway too: the page's own policy (tests/integration/test_catalog.py checks what it allows).
+    assert "script-src 'sha256-" in swagger.headers["Content-Security-Policy"]
+    assert swagger.headers["X-Content-Type-Options"] == document.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_raw_utf8_in_the_query_is_understood(stack: LocalStackProcess) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 import uuid
 
+import boto3
 import pytest
 
 from tests.support.e2e import register
@@ -64,38 +66,72 @@ def test_a_text_file_is_not_a_poster_and_strangers_cannot_upload(stack: LocalSta
     assert stranger.json == {"status_code": 403, "detail": "Film is not owned by you"}
 
 
-def test_presigned_upload_straight_to_the_bucket(stack: LocalStackProcess) -> None:
-    token = register(stack)
-    film = stack.request("POST", "/api/v1/films", json_body={"title": "Прямо", "description": "x"}, token=token).json
+def upload_form(stack: LocalStackProcess, token: str, film_id: str) -> dict:
     form = stack.request(
-        "POST", f"/api/v1/films/{film['id']}/poster/upload-url", json_body={"content_type": "image/webp"}, token=token
+        "POST", f"/api/v1/films/{film_id}/poster/upload-url", json_body={"content_type": "image/webp"}, token=token
     )
     assert form.status == 201
-    # The browser's part: an HTML form POST of the fields, then the file, to the bucket.
+    return form.json
+
+
+def post_to_bucket(form: dict, data: bytes) -> None:
+    """The browser's part: an HTML form POST of the fields, then the file, to the bucket."""
     boundary = uuid.uuid4().hex
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in form.json["fields"].items()
+        for name, value in form["fields"].items()
     ]
     file_part = (
         (
             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.webp"\r\n'
             "Content-Type: image/webp\r\n\r\n"
         ).encode()
-        + TINY_WEBP
+        + data
         + f"\r\n--{boundary}--\r\n".encode()
     )
     request = urllib.request.Request(
-        form.json["url"],
+        form["url"],
         data=b"".join(parts) + file_part,
         method="POST",
         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status in (200, 201, 204)
+
+
+def test_presigned_upload_straight_to_the_bucket(stack: LocalStackProcess) -> None:
+    token = register(stack)
+    film = stack.request("POST", "/api/v1/films", json_body={"title": "Прямо", "description": "x"}, token=token).json
+    form = upload_form(stack, token, film["id"])
+    post_to_bucket(form, TINY_WEBP)
     confirmed = stack.request(
-        "POST", f"/api/v1/films/{film['id']}/poster/confirm", json_body={"key": form.json["key"]}, token=token
+        "POST", f"/api/v1/films/{film['id']}/poster/confirm", json_body={"key": form["key"]}, token=token
     )
     assert confirmed.status == 204, confirmed.body
     poster_url = stack.request("GET", f"/api/v1/films/{film['id']}").json["poster_url"]
-    assert fetch(poster_url).body == TINY_WEBP
+    poster = fetch(poster_url)
+    assert (poster.body, poster.headers["content-type"]) == (TINY_WEBP, "image/webp")
+
+
+def test_an_unconfirmed_upload_is_never_served_and_expires(stack: LocalStackProcess) -> None:
+    token = register(stack)
+    film = stack.request("POST", "/api/v1/films", json_body={"title": "Ловушка", "description": "x"}, token=token).json
+    form = upload_form(stack, token, film["id"])
+    page = b"<html><script>alert(document.cookie)</script></html>"
+    post_to_bucket(form, page)  # the form's fields, any bytes: S3 checks the declared type, not the content
+    # Where the form put it is not public (it was: the upload's key was a poster key, served as is).
+    bucket_url = form["url"].rstrip("/")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        fetch(f"{bucket_url}/{form['key']}")
+    assert refused.value.code == 403
+    endpoint = (stack.data_dir / "moto-endpoint").read_text().strip()
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="eu-central-1", aws_access_key_id="local",
+                      aws_secret_access_key="local")  # fmt: skip
+    bucket = bucket_url.rsplit("/", 1)[1]
+    (rule,) = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert (rule["Filter"]["Prefix"], rule["Expiration"]["Days"], rule["Status"]) == ("uploads/", 1, "Enabled")
+    # Confirming it does not make it a poster: its bytes are checked, and it is deleted.
+    confirm = f"/api/v1/films/{film['id']}/poster/confirm"
+    refused_confirm = stack.request("POST", confirm, json_body={"key": form["key"]}, token=token)
+    assert refused_confirm.status == 400
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket, Prefix=f"uploads/{film['id']}/")

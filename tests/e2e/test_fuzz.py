@@ -6,7 +6,10 @@ Valid (positive) and invalid (negative) requests are generated for each operatio
 of the valid ones use ids that exist (the user's film and list, a seeded mix, genre and mood) instead of
 random UUIDs, so they reach past the 404s.  Every defect this found has a regular test of its own, in
 ``tests/integration/test_openapi_document.py`` (docs/decisions.md § Hardening).  The stack's abuse limits
-are the test environment's (``tests/conftest.py``), far above what the run sends from one address.
+are the test environment's (``tests/conftest.py``): on, so every registration, film creation and edit the
+run sends writes its counter inside its own transaction beside the caller's existence check, and far above
+what the run sends, so what is checked is the operations, not 429s (each documents its 429; the limits
+themselves are tests/integration/test_rate_limits.py and the authorization matrix).
 """
 
 from __future__ import annotations

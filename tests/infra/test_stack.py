@@ -245,6 +245,26 @@ def test_poster_bucket_is_private_encrypted_and_tls_only(synth: Synth) -> None:
     assert "AWS:SourceArn" in cdn_read["Condition"]["StringEquals"]
 
 
+def test_unconfirmed_uploads_are_never_served_and_expire(synth: Synth) -> None:
+    logical_id, props = _posters_bucket(synth)
+    (rule,) = props["LifecycleConfiguration"]["Rules"]
+    assert rule["Prefix"] == "uploads/"
+    assert (rule["ExpirationInDays"], rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]) == (1, 1)
+    assert rule["Status"] == "Enabled"
+    (policy,) = [
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for p in synth.resources("AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": logical_id}
+    ]
+    (deny,) = [s for s in policy if s.get("Sid") == "NeverServeUnconfirmedUploads"]
+    assert (deny["Effect"], deny["Action"], deny["Principal"]) == (
+        "Deny",
+        "s3:GetObject",
+        {"Service": "cloudfront.amazonaws.com"},
+    )
+    assert deny["Resource"] == {"Fn::Join": ["", [{"Fn::GetAtt": [logical_id, "Arn"]}, "/uploads/*"]]}
+
+
 def test_posters_base_url_is_the_distribution(synth: Synth) -> None:
     distribution_id = synth.logical_id(synth.stack.storage.distribution)
     expected = {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution_id, "DomainName"]}]]}

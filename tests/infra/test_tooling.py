@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -14,21 +12,12 @@ import pytest
 import yaml
 
 from infra.function_settings import FUNCTION_SETTINGS
+from tests.support.scripts import load_module
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 
 ROOT = Path(__file__).resolve().parents[2]
 INFRA_TARGETS = ("tools", "layers", "synth", "deploy", "deploy-local", "destroy", "seed-remote")
-
-
-def load_module(path: Path, name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def makefile_targets() -> dict[str, str]:

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import boto3
 import pytest
 from argon2 import PasswordHasher as Argon2Hasher
 from argon2 import Type
@@ -22,6 +23,7 @@ from filmhub.wiring import telegram_login_service, token_service
 from tests.support.api import ApiClient, ApiResponse
 from tests.support.aws import DynamoCallCounter
 from tests.support.containers import container_clients
+from tests.support.scripts import SCRIPTS, load_module
 
 pytestmark = pytest.mark.usefixtures("aws")
 
@@ -128,6 +130,86 @@ def test_duplicate_email_is_409_whatever_its_case_and_spaces(api: ApiClient) -> 
         assert response.status == 409
         assert response.json == {"status_code": 409, "detail": "User with this email already exists"}
     assert [user.id for user in stored_users()] == [first.json["id"]]
+
+
+def test_a_look_alike_email_is_the_same_email(api: ApiClient) -> None:
+    first = register(api, email="look@example.com")
+    assert first.status == 201
+    for variant in ("ｌｏｏｋ@example.com", "ＬＯＯＫ＠ＥＸＡＭＰＬＥ．ＣＯＭ", "look@ｅｘａｍｐｌｅ.com"):
+        assert register(api, email=variant, username="Двойник").status == 409, variant  # fullwidth was a new user
+    assert [user.id for user in stored_users()] == [first.json["id"]]
+    assert login(api, email="ｌｏｏｋ@example.com").status == 201  # one account, however it is typed
+    claims = [item.PK for item in TableItem.scan() if isinstance(item, EmailClaim)]
+    assert claims == ["EMAIL#look@example.com"]
+
+
+def test_a_fullwidth_email_is_stored_in_its_normal_form(api: ApiClient) -> None:
+    created = register(api, email="ｆｕｌｌ@example.com")
+    assert created.json["email"] == "full@example.com"
+    assert register(api, email="full@example.com", username="Второй").status == 409
+
+
+def test_emails_stored_before_normalization_are_moved_to_their_normal_form(api: ApiClient) -> None:
+    from filmhub.accounts.dynamo import DynamoAccountRepository
+    from filmhub.accounts.ports import NewAccount
+    from filmhub.core.entities import User
+    from filmhub.security.passwords import PasswordHasher
+    from filmhub.settings import get_settings
+
+    def legacy_account(email: str) -> str:
+        """An account as registration stored it before: trimmed and lower-cased only."""
+        user = User(id=str(uuid.uuid4()), username="Старожил", email=email)
+        account = NewAccount(user, "2025-01-01T00:00:00+00:00", password_hash=PasswordHasher().hash(PASSWORD))
+        DynamoAccountRepository().create_account(account, 0)
+        return user.id
+
+    moved_id = legacy_account("ｏｌｄ@example.com")
+    clash_id = legacy_account("ｔａｋｅｎ@example.com")
+    assert register(api, email="taken@example.com").status == 201  # the normal form, by someone else
+    assert login(api, email="ｏｌｄ@example.com").status == 401  # what the stored form costs until it is moved
+
+    script = load_module(SCRIPTS / "normalize_emails.py", "normalize_emails_under_test")
+    settings = get_settings()
+    client = boto3.client("dynamodb", region_name=settings.aws_region)
+    report = script.normalize_stored_emails(client, settings.table_name)
+    assert report.moved == [("ｏｌｄ@example.com", "old@example.com")]
+    assert report.collisions == [("ｔａｋｅｎ@example.com", "taken@example.com")]
+    assert login(api, email="ｏｌｄ@example.com").json["id"] == moved_id
+    assert login(api, email="old@example.com").json["email"] == "old@example.com"
+    assert register(api, email="old@example.com").status == 409
+    assert UserItem.get(*UserItem.key(clash_id)).email == "ｔａｋｅｎ@example.com"  # left for an operator
+    assert script.normalize_stored_emails(client, settings.table_name).moved == []  # idempotent
+
+
+#: Characters that hide or move text: each is refused in an email and in a username.
+INVISIBLE = {
+    "zero-width space": "\u200b",
+    "zero-width joiner": "\u200d",
+    "right-to-left override": "\u202e",
+    "left-to-right isolate": "\u2066",
+    "soft hyphen": "\u00ad",
+    "NUL": "\x00",
+    "BEL": "\x07",
+    "BOM": "\ufeff",
+    "newline": "\n",
+    "tab": "\t",
+    "line separator": "\u2028",
+    "no-break space": "\u00a0",
+    "Hangul filler": "\u3164",
+}
+
+
+@pytest.mark.parametrize("char", INVISIBLE.values(), ids=INVISIBLE.keys())
+def test_invisible_characters_are_refused_in_emails_and_usernames(api: ApiClient, char: str) -> None:
+    for body, field in (
+        ({"email": f"lo{char}ok@example.com", "password": PASSWORD, "username": "u"}, "email"),
+        ({"email": EMAIL, "password": PASSWORD, "username": f"Зри{char}тель"}, "username"),
+    ):
+        response = api.post("/auth/register", json_body=body)
+        assert response.status == 422, (body, response.json)  # each registered before
+        assert [problem["key"] for problem in response.json["extra"]] == [field]
+    assert stored_users() == []
+    assert register(api, username="Иван Петров").status == 201  # a plain space is still a space
 
 
 #: Invalid registration bodies and the field each one names in ``extra``.
@@ -386,8 +468,10 @@ def test_dynamodb_round_trips_per_request(api: ApiClient) -> None:
         login(api, password="wrong password")
     measured["login, throttled"] = round_trips(lambda: login(api))
     assert measured == {
-        "register": (1, 201),  # TransactWriteItems: user, email claim, three lists
-        "register, email taken": (1, 409),
+        # BatchGetItem (email claim, the address's two registration windows), TransactWriteItems: user, email
+        # claim, three lists and the registration counter (conditional on room)
+        "register": (2, 201),
+        "register, email taken": (2, 409),  # the claim is found by the read (no hash), UpdateItem of the counter
         # BatchGetItem (email claim, two failure windows, the address's request window), GetItem user,
         # UpdateItem of the request counter
         "login": (3, 201),

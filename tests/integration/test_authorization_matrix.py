@@ -1,8 +1,11 @@
-"""Every route of the route table × {no token, garbage, bad signature, ``alg: none``, expired, another user}.
+"""Every route of the route table × {no token, garbage, bad signature, ``alg: none``, expired, another user,
+no such user}.
 
 Protected routes answer 401 to the first five; with a valid token of another user, every request that
 reaches the victim's list, list items, film or poster is 403 and changes nothing: the whole table and
-the poster bucket are compared before and after each refused request.  Public routes (the catalog
+the poster bucket are compared before and after each refused request.  A validly signed token of a user
+that does not exist (deleted, or a ``sub`` forged by whoever holds the key) writes nothing anywhere: 401 on
+every route that writes for the caller, 403 where the victim's ownership refuses it first.  Public routes (the catalog
 reads, the logins) answer the same without a token and ignore one; routes with optional auth (film and
 mix reads, search) answer anonymously without a token but 401 to a bad one, never as anonymous.
 """
@@ -21,6 +24,7 @@ import boto3
 import jwt
 import pytest
 
+from filmhub import wiring
 from filmhub.routes import API_PREFIX, ROUTES
 from filmhub.seed.catalog import GENRES, MOODS
 from filmhub.seed.seeder import seed_catalog
@@ -33,8 +37,8 @@ from tests.support.fixtures import make_mix, register_user
 from tests.support.media import TINY_JPEG, multipart_form
 
 Access = Literal["public", "optional", "protected"]
-TOKEN_KINDS = ("no token", "garbage", "bad signature", "alg: none", "expired", "another user")
-BAD_TOKEN_KINDS = TOKEN_KINDS[:-1]
+TOKEN_KINDS = ("no token", "garbage", "bad signature", "alg: none", "expired", "another user", "no such user")
+BAD_TOKEN_KINDS = TOKEN_KINDS[:5]
 #: Neither the documentation nor the health probe nor the Telegram webhook (its own secret: test_bot) take tokens.
 UNMATRIXED = {"docs", "health", "bot"}
 PASSWORD = "correct horse"
@@ -63,6 +67,8 @@ class Row:
     path: str | None = None
     multipart: bool = False
     query: dict[str, str] = field(default_factory=dict)
+    #: What a protected route answers a signed token of a user that does not exist.
+    unknown_user: tuple[int, ...] = (401,)
 
     @property
     def id(self) -> str:
@@ -86,6 +92,12 @@ def confirmed_key(_: World) -> dict[str, Any]:
 FILM = {"title": "Чужой фильм", "description": "Не ваш."}
 FORBIDDEN = (403,)
 
+
+def victim(route: str, body: Body = None, **options: Any) -> Row:
+    """A protected route on the victim's data: another user, and a user that does not exist, get 403."""
+    return Row(route, "protected", FORBIDDEN, body, unknown_user=FORBIDDEN, **options)
+
+
 ROWS = [
     # --- public: the catalog reads and the logins work without a token and ignore one
     Row("GET /genres", "public", (200,)),
@@ -105,42 +117,36 @@ ROWS = [
     Row("GET /films/search", "optional", (200,), query={"title": "чужой"}),
     # --- protected, on the caller's own data: another user's token just acts as that user
     Row("GET /me", "protected", (200,)),
-    Row("GET /me/watchlists", "protected", (200,)),
+    Row("GET /me/watchlists", "protected", (200,), unknown_user=(200,)),  # a read: nobody's lists
     Row("POST /me/watchlists", "protected", (201,), {"title": "Свой"}),
     Row("POST /films", "protected", (201,), FILM),
-    Row("POST /recommend", "protected", (201, 404)),
+    Row("POST /recommend", "protected", (201, 404), unknown_user=(401, 404)),
     Row("POST /recommend/{film_id}/hide", "protected", (204,)),
     Row("DELETE /recommend/{film_id}/hide", "protected", (204,)),
     # --- protected, on the victim's list (custom, then built-in by id), its items, its film and poster
-    Row("GET /me/watchlists/{list_id}", "protected", FORBIDDEN),
-    Row("GET /me/watchlists/{list_id}", "protected", FORBIDDEN, path="/me/watchlists/{liked_id}"),
-    Row("PATCH /me/watchlists/{list_id}", "protected", FORBIDDEN, {"title": "Взлом"}),
-    Row("PATCH /me/watchlists/{list_id}", "protected", FORBIDDEN, {"title": "Взлом"}, path="/me/watchlists/{liked_id}"),
-    Row("DELETE /me/watchlists/{list_id}", "protected", FORBIDDEN),
-    Row("GET /me/watchlists/{list_id}/items", "protected", FORBIDDEN),
-    Row("GET /me/watchlists/{list_id}/items", "protected", FORBIDDEN, path="/me/watchlists/{liked_id}/items"),
-    Row(
+    victim("GET /me/watchlists/{list_id}"),
+    victim("GET /me/watchlists/{list_id}", path="/me/watchlists/{liked_id}"),
+    victim("PATCH /me/watchlists/{list_id}", {"title": "Взлом"}),
+    victim("PATCH /me/watchlists/{list_id}", {"title": "Взлом"}, path="/me/watchlists/{liked_id}"),
+    victim("DELETE /me/watchlists/{list_id}"),
+    victim("GET /me/watchlists/{list_id}/items"),
+    victim("GET /me/watchlists/{list_id}/items", path="/me/watchlists/{liked_id}/items"),
+    victim(
         "PUT /me/watchlists/{list_id}/items/add",
-        "protected",
-        FORBIDDEN,
         lambda world: {"film_id": world.ids["film_id"]},
     ),
-    Row("DELETE /me/watchlists/{list_id}/items/{film_id}", "protected", FORBIDDEN),
-    Row(
+    victim("DELETE /me/watchlists/{list_id}/items/{film_id}"),
+    victim(
         "DELETE /me/watchlists/{list_id}/items/{film_id}",
-        "protected",
-        FORBIDDEN,
         path="/me/watchlists/{liked_id}/items/{film_id}",
     ),
-    Row("PUT /films/{film_id}", "protected", FORBIDDEN, FILM),
-    Row("PUT /films/{film_id}/poster", "protected", FORBIDDEN, multipart=True),
-    Row("DELETE /films/{film_id}/poster", "protected", FORBIDDEN),
-    Row("POST /films/{film_id}/poster/upload-url", "protected", FORBIDDEN, {"content_type": "image/png"}),
-    Row(
+    victim("PUT /films/{film_id}", FILM),
+    victim("PUT /films/{film_id}/poster", multipart=True),
+    victim("DELETE /films/{film_id}/poster"),
+    victim("POST /films/{film_id}/poster/upload-url", {"content_type": "image/png"}),
+    victim(
         "POST /films/{film_id}/poster/confirm",
-        "protected",
-        FORBIDDEN,
-        lambda world: {"key": f"posters/{world.ids['film_id']}/{uuid.uuid4()}.jpg"},
+        lambda world: {"key": f"uploads/{world.ids['film_id']}/{uuid.uuid4()}.jpg"},
     ),
     # --- protected, admins only: a user's token is 403
     Row("POST /mix", "protected", FORBIDDEN, {"title": "Чужой микс"}),
@@ -165,6 +171,7 @@ def forged_tokens(user_id: str) -> dict[str, str | None]:
         "no token": None,
         "garbage": "garbage",
         "bad signature": jwt.encode(claims, "another-secret-that-is-long-enough-0123456789", algorithm="HS256"),
+        "no such user": jwt.encode({**claims, "sub": str(uuid.uuid4())}, secret, algorithm="HS256"),
         "alg: none": f"{b64url({'alg': 'none', 'typ': 'JWT'})}.{b64url(claims)}.",
         "expired": jwt.encode({**claims, "iat": now - 7200, "exp": now - 60}, secret, algorithm="HS256"),
     }
@@ -219,7 +226,13 @@ def expected_row(row: Row) -> dict[str, tuple[int, ...]]:
     if row.access == "public":
         return dict.fromkeys(TOKEN_KINDS, row.expected)
     anonymous = (200,) if row.access == "optional" else (401,)
-    return {"no token": anonymous, **dict.fromkeys(BAD_TOKEN_KINDS[1:], (401,)), "another user": row.expected}
+    return {
+        "no token": anonymous,
+        **dict.fromkeys(BAD_TOKEN_KINDS[1:], (401,)),
+        "another user": row.expected,
+        # Reads as nobody where a token is optional; refused where a write would be made for nobody.
+        "no such user": (200,) if row.access == "optional" else row.unknown_user,
+    }
 
 
 def test_the_matrix_covers_every_route() -> None:
@@ -252,3 +265,24 @@ def test_another_users_reads_never_show_the_victims_flags_or_lists(world: World)
     assert world.ids["list_id"] not in {w["id"] for w in stranger.get("/me/watchlists").json}
     assert stranger.get("/me/watchlists/liked").json["id"] != world.ids["liked_id"]
     assert stranger.get("/me").json["id"] != world.victim_id
+
+
+def test_the_film_write_limit_holds_each_user_alone(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Film creations and edits are limited per user: one user's 429 changes nothing and costs nobody else."""
+    settings = get_settings().model_copy(update={"rate_limit_film_writes": 2})
+    monkeypatch.setattr(wiring, "get_settings", lambda: settings)
+    wiring.reset()
+    try:
+        busy, calm = (ApiClient(token=register_user(ApiClient(), name)[1]) for name in ("быстрый", "спокойный"))
+        film_id = busy.post("/films", json_body=FILM).json["id"]
+        assert busy.put(f"/films/{film_id}", json_body=FILM).status == 200
+        before = stored_state()
+        for refused in (busy.post("/films", json_body=FILM), busy.put(f"/films/{film_id}", json_body=FILM)):
+            assert refused.status == 429
+            assert int(refused.headers["retry-after"]) >= 1
+        assert stored_state() == before
+        assert calm.post("/films", json_body=FILM).status == 201
+        assert ApiClient(token=world.tokens["no such user"]).post("/films", json_body=FILM).status == 401
+    finally:
+        monkeypatch.undo()
+        wiring.reset()

@@ -90,7 +90,26 @@ CASES = [
         "application/x-www-form-urlencoded",
         detail="Request body is not UTF-8 text",
     ),  # was 500
-    Bad("lone surrogate", "POST", "/films", 422, b'{"title": "\\ud800", "description": "x"}'),
+    Bad(
+        "lone surrogate",
+        "POST",
+        "/films",
+        400,
+        b'{"title": "\\ud800", "description": "x"}',
+        detail="Malformed JSON body",
+    ),  # was 422, and 500 in an email
+    # --- what Python's parser accepts or chokes on beyond JSONDecodeError (was 500, or NaN taken for a number)
+    *(
+        Bad(
+            f"{name} in JSON",
+            "POST",
+            "/films",
+            400,
+            f'{{"title": "x", "description": "x", "release_year": {value}}}'.encode(),
+            detail="Malformed JSON body",
+        )
+        for name, value in (("NaN", "NaN"), ("Infinity", "Infinity"), ("-Infinity", "-Infinity"), ("1e999", "1e999"))
+    ),
     # --- out-of-range numbers
     Bad("huge limit", "GET", "/films/search", 422, query={"title": "x", "limit": 10**30}),
     Bad("negative limit", "GET", "/me/watchlists/liked/items", 422, query={"limit": -1}),
@@ -119,7 +138,7 @@ CASES = [
         "POST",
         "/films/{film_id}/poster/confirm",
         400,
-        raw({"key": "posters/{film_id}/../../../etc/passwd.jpg"}),
+        raw({"key": "uploads/{film_id}/../../../etc/passwd.jpg"}),
         detail="Unknown poster upload",
     ),
     # --- malformed cursors (signed, list-bound cursors: tests/integration/test_watchlists.py)
@@ -134,6 +153,20 @@ CASES = [
     ),
     Bad("cursor: NUL", "GET", "/me/watchlists/liked/items", 400, query={"cursor": "\x00"}),
 ]
+
+
+#: Python refuses to convert integers of more than 4,300 digits (a ValueError, not a JSONDecodeError).
+HUGE_INTEGER = b"1" * 5000
+JSON_ROUTES = (
+    ("POST", "/auth/register"),
+    ("POST", "/auth/login"),
+    ("POST", "/auth/telegram/check_auth_key"),
+    ("POST", "/auth/telegram/login"),
+    ("POST", "/films"),
+    ("PUT", "/films/00000000-0000-4000-8000-000000000000"),
+    ("POST", "/me/watchlists"),
+    ("PUT", "/me/watchlists/wish/items/add"),
+)
 
 
 @dataclass(frozen=True)
@@ -165,6 +198,33 @@ def test_bad_input_is_a_clear_4xx(world: World, case: Bad) -> None:
     assert isinstance(response.json["detail"], str)
     if case.detail:
         assert response.json["detail"] == case.detail
+
+
+@pytest.mark.parametrize(("method", "path"), JSON_ROUTES)
+def test_a_5000_digit_integer_is_malformed_json_without_a_login(world: World, method: str, path: str) -> None:
+    for body in (b'{"email": ' + HUGE_INTEGER + b"}", b"[" + HUGE_INTEGER + b"]", b'{"x": -' + HUGE_INTEGER + b"}"):
+        response = ApiClient().request(method, path, body=body, content_type="application/json")  # was 500
+        assert (response.status, response.json) == (400, {"status_code": 400, "detail": "Malformed JSON body"})
+
+
+@pytest.mark.parametrize(
+    "content_type", ["Application/JSON", "APPLICATION/JSON; charset=UTF-8", "application/json;charset=utf-8"]
+)
+def test_media_types_are_case_insensitive(world: World, content_type: str) -> None:
+    created = world.user.request("POST", "/films", body=raw(FILM), content_type=content_type)
+    assert created.status == 201, created.body  # "Application/JSON" was 415
+
+
+def test_every_answer_forbids_content_sniffing(world: World) -> None:
+    answers = [
+        world.user.get(f"/films/{world.film_id}"),
+        world.user.request("POST", "/films", body=b"{", content_type="application/json"),
+        world.user.request("POST", "/films", body=b"x" * (2 * MB), content_type="application/json"),
+        ApiClient().get("/me"),
+        world.user.delete(f"/me/watchlists/liked/items/{uuid.uuid4()}"),
+        ApiClient().get("/api/schema/openapi.json"),
+    ]
+    assert [answer.headers.get("x-content-type-options") for answer in answers] == ["nosniff"] * len(answers)
 
 
 def test_a_poster_file_name_never_reaches_the_storage_key(world: World) -> None:

@@ -13,6 +13,7 @@ import pytest
 from filmhub.settings import get_settings
 from filmhub.table.models import UserItem
 from filmhub.wiring import telegram_login_service, token_service
+from local.moto_patches import dump_table
 from tests.support.api import ApiClient
 from tests.support.fixtures import register_user
 
@@ -104,6 +105,30 @@ def test_a_valid_token_of_a_user_who_no_longer_exists_is_401(api: ApiClient) -> 
     assert response.json == {"status_code": 401, "detail": "User no longer exists"}
     never_existed = token_service().issue(str(uuid.uuid4()))
     assert api.get("/me", token=never_existed).status == 401
+
+
+def test_a_deleted_users_token_writes_nothing_anywhere(api: ApiClient) -> None:
+    """Every route that writes for the caller checks the caller exists, inside the write (no extra round trip)."""
+    user_id, token = register_user(api)
+    film_id = api.post("/films", json_body={"title": "Свой", "description": "x"}, token=token).json["id"]
+    UserItem(*UserItem.key(user_id)).delete()
+    before = dump_table(get_settings().aws_region, get_settings().table_name)
+    writes = {
+        "create a list": api.post("/me/watchlists", json_body={"title": "Призрак"}, token=token),
+        "create a film": api.post("/films", json_body={"title": "Призрак", "description": "x"}, token=token),
+        "edit own film": api.put(f"/films/{film_id}", json_body={"title": "Призрак", "description": "x"}, token=token),
+        **{
+            f"add to {kind}": api.put(f"/me/watchlists/{kind}/items/add", json_body={"film_id": film_id}, token=token)
+            for kind in ("liked", "wish", "watched")
+        },
+        "hide": api.post(f"/recommend/{film_id}/hide", token=token),
+        "unhide": api.delete(f"/recommend/{film_id}/hide", token=token),
+        "recommend": api.post("/recommend", token=token),
+    }
+    # Each was 201 or 204 before, writing items under a user that does not exist.
+    assert {name: response.status for name, response in writes.items()} == dict.fromkeys(writes, 401)
+    assert all(response.json["detail"] == "User no longer exists" for response in writes.values())
+    assert dump_table(get_settings().aws_region, get_settings().table_name) == before
 
 
 def test_openapi_documents_me(api: ApiClient) -> None:

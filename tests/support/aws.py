@@ -21,6 +21,7 @@ from filmhub import wiring
 from filmhub.settings import get_settings
 from filmhub.table.definition import create_table_kwargs
 from local import moto_patches
+from local.stack import expire_unconfirmed_uploads
 
 
 @contextlib.contextmanager
@@ -32,10 +33,11 @@ def mocked_aws(seed: bool = False) -> Iterator[None]:
         boto3.client("dynamodb", region_name=settings.aws_region).create_table(
             **create_table_kwargs(settings.table_name)
         )
-        boto3.client("s3", region_name=settings.aws_region).create_bucket(
-            Bucket=settings.posters_bucket,
-            CreateBucketConfiguration={"LocationConstraint": settings.aws_region},
+        s3 = boto3.client("s3", region_name=settings.aws_region)
+        s3.create_bucket(
+            Bucket=settings.posters_bucket, CreateBucketConfiguration={"LocationConstraint": settings.aws_region}
         )
+        expire_unconfirmed_uploads(s3, settings.posters_bucket)
         wiring.reset()
         if seed:
             from filmhub.seed.seeder import seed as run_seed

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime
 
-from filmhub.core.entities import Film
+from filmhub.accounts.dynamo import DynamoAccountRepository
+from filmhub.accounts.ports import NewAccount
+from filmhub.core.entities import Film, User
 from filmhub.films.dynamo import bulk_put_films
 from filmhub.seed.catalog import GENRES
 from filmhub.table.models import HEADER_FIRST_ASCENDING, MixEntry, MixItem, TableItem
@@ -50,7 +53,10 @@ def make_mix(film_ids: list[str], title: str = "Микс #99: Тестовый",
 
 
 def new_user_token(user_id: str | None = None) -> str:
-    return token_service().issue(user_id or str(uuid.uuid4()))
+    """A token of a user that exists (with its built-in lists, no password: no hash to pay for)."""
+    user = User(id=user_id or str(uuid.uuid4()), username="зритель")
+    DynamoAccountRepository().create_account(NewAccount(user, now_iso()), int(time.time()))  # a repeat is a no-op
+    return token_service().issue(user.id)
 
 
 def register_user(api: ApiClient, username: str = "зритель") -> tuple[str, str]:

@@ -103,7 +103,23 @@ def test_a_repeated_update_id_is_acknowledged_and_skipped(chat: TelegramChat, st
     assert state.claimed == [77]
 
 
-@pytest.mark.parametrize("body", [b"{not json", b'{"update_id": "seventy"}', b"[]"])
+DEEP = 100_000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b'{"update_id": "seventy"}',
+        b"[]",
+        b"[" * DEEP + b"]" * DEEP,  # was 500: a RecursionError, and Telegram resends a 5xx for hours
+        b'{"update_id": 5, "message": ' + b'{"a": ' * DEEP + b"1" + b"}" * DEEP + b"}",
+        b'{"update_id": 1' + b"0" * 5000 + b"}",  # was 500: over Python's 4,300 digits
+        b'{"update_id": NaN}',
+        b'{"update_id": 7, "message": {"text": "\\ud800"}}',
+    ],
+    ids=["not json", "not a number", "a list", "deeply nested", "deep update", "5000 digits", "NaN", "surrogate"],
+)
 def test_an_unreadable_update_is_acknowledged_and_dropped(
     chat: TelegramChat, state: InMemoryBotState, body: bytes
 ) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from filmhub.films.images import JPEG, PNG, WEBP, sniff
 from filmhub.films.text import keywords, stem
-from filmhub.http.multipart import MultipartError, parse_form, raw_body
+from filmhub.http.multipart import MAX_PARTS, MultipartError, find_file, raw_body
 from tests.support.media import TINY_JPEG, TINY_PNG, TINY_WEBP, multipart_form
 
 
@@ -36,16 +36,20 @@ def test_anything_else_is_not_an_image(data: bytes) -> None:
 def test_file_part_is_byte_exact_whatever_its_bytes() -> None:
     data = os.urandom(64 * 1024) + b"\r\n--not-the-boundary\r\n" + bytes(range(256))
     body, content_type = multipart_form(data)
-    form = parse_form(body, content_type)
-    assert form["file"].data == data
-    assert form["file"].filename == "poster.jpg"
-    assert form["file"].content_type == "image/jpeg"
-    assert form["comment"].data.decode() == "постер"
+    found = find_file(body, content_type, ("file",))
+    assert found is not None
+    assert (found.name, found.data, found.filename, found.content_type) == ("file", data, "poster.jpg", "image/jpeg")
+    comment = find_file(body, content_type, ("comment",))
+    assert comment is not None
+    assert comment.data.decode() == "постер"
+    assert find_file(body, content_type, ("other",)) is None
 
 
 def test_the_data_field_name_is_parsed_too() -> None:
     body, content_type = multipart_form(TINY_PNG, field="data", filename="постер.png", content_type="image/png")
-    assert parse_form(body, content_type)["data"].data == TINY_PNG
+    found = find_file(body, content_type, ("file", "data"))
+    assert found is not None
+    assert found.data == TINY_PNG
 
 
 @pytest.mark.parametrize(
@@ -53,7 +57,43 @@ def test_the_data_field_name_is_parsed_too() -> None:
 )
 def test_a_body_that_is_not_a_form_is_refused(content_type: str) -> None:
     with pytest.raises(MultipartError):
-        parse_form(b'{"file": "x"}', content_type)
+        find_file(b'{"file": "x"}', content_type, ("file",))
+
+
+def form_of(parts: list[tuple[str, bytes]], boundary: str = "b0und4ry") -> tuple[bytes, str]:
+    body = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + data + b"\r\n"
+        for name, data in parts
+    )
+    return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def test_the_walk_stops_at_the_file_and_refuses_too_many_parts_before_it() -> None:
+    fields = [(f"f{index}", b"") for index in range(MAX_PARTS)]
+    body, content_type = form_of([*fields, ("file", TINY_JPEG)])
+    with pytest.raises(MultipartError, match="at most"):
+        find_file(body, content_type, ("file",))
+    body, content_type = form_of([*fields[:-1], ("file", TINY_JPEG), *fields])
+    found = find_file(body, content_type, ("file",))
+    assert found is not None
+    assert found.data == TINY_JPEG
+    body, content_type = form_of(fields)  # exactly the cap, and no file
+    assert find_file(body, content_type, ("file",)) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"no delimiter at all",
+        b'--b0und4ry\r\nContent-Disposition: form-data; name="file"\r\n\r\nunterminated',
+        b"--b0und4ry junk\r\n\r\nx\r\n--b0und4ry--",
+        b"--b0und4ry\r\n" + b"X-Long: " + b"h" * 10_000 + b"\r\n\r\nx\r\n--b0und4ry--",
+    ],
+    ids=["no delimiter", "unterminated", "junk after the delimiter", "huge part headers"],
+)
+def test_malformed_forms_are_refused(body: bytes) -> None:
+    with pytest.raises(MultipartError):
+        find_file(body, "multipart/form-data; boundary=b0und4ry", ("file",))
 
 
 def test_raw_body_decodes_base64_without_touching_binary() -> None:

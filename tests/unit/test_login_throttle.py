@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from filmhub.accounts.service import LOGIN_FAILURES, SlidingWindowLimit
+from filmhub.accounts.service import LOGIN_FAILURES
+from filmhub.limits.service import SlidingWindowLimit
 
 limit = SlidingWindowLimit(limit=10, window_seconds=900)
 START = 900 * 2_000_000  # the first second of a window

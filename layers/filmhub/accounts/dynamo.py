@@ -18,11 +18,11 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from filmhub.accounts.ports import Account, LoginLookup, LoginRecord, NewAccount, Signup, SignupOutcome
+from filmhub.accounts.ports import Account, AttemptRecord, EmailLookup, NewAccount, Signup, SignupOutcome
 from filmhub.accounts.service import BUILTIN_LISTS, BuiltinList
 from filmhub.core.entities import AuthKey, AuthKeyState, Role, User
 from filmhub.core.ids import builtin_list_id
-from filmhub.limits.dynamo import count_actions, counter_item, counter_keys
+from filmhub.limits.dynamo import count_actions, counter_item, counter_keys, room_in
 from filmhub.limits.ports import CounterKey
 from filmhub.table.models import AuthKeyItem, CounterItem, EmailClaim, TableItem, TelegramClaim, UserItem, WatchlistItem
 from filmhub.table.operations import TRANSACTION_CANCELLED, batch_get, condition_failed, transaction
@@ -48,6 +48,15 @@ class DynamoAccountRepository:
                 tx.save(telegram, condition=TelegramClaim.PK.does_not_exist(), return_values=ALL_OLD)
             for builtin in BUILTIN_LISTS:
                 tx.save(_list_header(user.id, builtin, account.created_at))
+            if account.quota is not None:
+                # ALL_OLD: a counter whose condition failed comes back as what it is.
+                quota = account.quota
+                tx.update(
+                    counter_item(quota.key),
+                    actions=count_actions(quota.key),
+                    condition=room_in(quota),
+                    return_values=ALL_OLD,
+                )
             if account.activates_key is not None:
                 tx.update(
                     AuthKeyItem(*AuthKeyItem.key(account.activates_key)),
@@ -60,6 +69,8 @@ class DynamoAccountRepository:
         if not failed:
             return Signup(SignupOutcome.CREATED)
         # A key that no longer exists fails without an old item; claims always come with theirs.
+        if any(isinstance(item, CounterItem) for item in failed):
+            return Signup(SignupOutcome.QUOTA_EXHAUSTED)
         if any(item is None or isinstance(item, AuthKeyItem) for item in failed):
             return Signup(SignupOutcome.KEY_UNAVAILABLE)
         owner = next((item.user_id for item in failed if isinstance(item, TelegramClaim)), None)
@@ -75,14 +86,14 @@ class DynamoAccountRepository:
             return None
         return Account(_user(item), item.password_hash)
 
-    def login_lookup(self, email: str, counters: Sequence[CounterKey]) -> LoginLookup:
+    def email_lookup(self, email: str, counters: Sequence[CounterKey]) -> EmailLookup:
         by_key = {counter_keys(counter): counter for counter in counters}
         items = batch_get([EmailClaim.key(email), *by_key], consistent_read=True)
         user_id = next((item.user_id for item in items if isinstance(item, EmailClaim)), None)
         counts = {by_key[item.PK, item.SK]: int(item.hits) for item in items if isinstance(item, CounterItem)}
-        return LoginLookup(user_id=user_id, counts=counts)
+        return EmailLookup(user_id=user_id, counts=counts)
 
-    def record_login(self, record: LoginRecord) -> None:
+    def record_attempt(self, record: AttemptRecord) -> None:
         updates: list[tuple[TableItem, list[Action], Condition | None]] = [
             (counter_item(key), count_actions(key), None) for key in record.counters
         ]

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from filmhub.core.entities import AuthKey, AuthKeyState, User
-from filmhub.limits.ports import CounterKey
+from filmhub.limits.ports import CounterKey, Quota
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class NewAccount:
     password_hash: str | None = None
     #: A pending Telegram login key to activate for this user in the same transaction.
     activates_key: str | None = None
+    #: The registering client's window, counted in the same transaction if it has room.
+    quota: Quota | None = None
 
 
 class SignupOutcome(StrEnum):
@@ -35,6 +37,8 @@ class SignupOutcome(StrEnum):
     TELEGRAM_TAKEN = "telegram_taken"
     #: The key to activate was no longer pending (or had expired): nothing was written.
     KEY_UNAVAILABLE = "key_unavailable"
+    #: The quota had no room (concurrent registrations filled it): nothing was written.
+    QUOTA_EXHAUSTED = "quota_exhausted"
 
 
 @dataclass(frozen=True)
@@ -44,10 +48,11 @@ class Signup:
 
 
 @dataclass(frozen=True)
-class LoginLookup:
+class EmailLookup:
     #: The user owning the email, or None when no account has it.
     user_id: str | None
-    #: The counts of the counters asked for (failed logins of the email, the client's requests); 0 when absent.
+    #: The counts of the counters asked for (failed logins of the email, the client's requests or registrations);
+    #: absent when 0.
     counts: dict[CounterKey, int]
 
 
@@ -59,9 +64,9 @@ class PasswordRehash:
 
 
 @dataclass(frozen=True)
-class LoginRecord:
-    """What one login attempt writes, in one round trip: counters to add one to (the client's requests, the
-    email's failed logins) and, after a right password with outdated parameters, its stronger hash."""
+class AttemptRecord:
+    """What one login or refused registration writes, in one round trip: counters to add one to (the client's
+    requests, the email's failed logins) and, after a right password with outdated parameters, its stronger hash."""
 
     counters: tuple[CounterKey, ...] = ()
     rehash: PasswordRehash | None = None
@@ -75,11 +80,11 @@ class AccountRepository(Protocol):
 
     def get_account(self, user_id: str) -> Account | None: ...
 
-    def login_lookup(self, email: str, counters: Sequence[CounterKey]) -> LoginLookup:
+    def email_lookup(self, email: str, counters: Sequence[CounterKey]) -> EmailLookup:
         """Who owns ``email`` and the counts of ``counters``, in one round trip."""
         ...
 
-    def record_login(self, record: LoginRecord) -> None:
+    def record_attempt(self, record: AttemptRecord) -> None:
         """Write ``record`` in one round trip (none when it is empty).  The rehash is stored unless the hash
         is no longer ``old_hash`` (a concurrent change wins; the counters may then go uncounted)."""
         ...

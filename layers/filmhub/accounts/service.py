@@ -8,24 +8,24 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Mapping
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from fractions import Fraction
 
 from filmhub.accounts.ports import (
     AccountRepository,
-    LoginRecord,
+    AttemptRecord,
     NewAccount,
     PasswordHashing,
     PasswordRehash,
     SignupOutcome,
 )
+from filmhub.core.clock import utc_iso
 from filmhub.core.entities import Gradient, ListType, User
-from filmhub.core.errors import Conflict, Forbidden, TooManyRequests, Unauthorized
+from filmhub.core.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, UnknownCaller
 from filmhub.core.ids import new_id
-from filmhub.limits.ports import CounterKey
-from filmhub.limits.service import FixedWindowLimit
+from filmhub.limits.ports import Quota
+from filmhub.limits.service import FixedWindowLimit, SlidingWindowLimit
 
 MIN_PASSWORD_LENGTH = 8
 #: argon2 pre-hashes any length, but a cap keeps a request from feeding it megabytes.
@@ -38,8 +38,8 @@ LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 EMAIL_TAKEN = "User with this email already exists"
 INVALID_LOGIN = "Invalid login data"
 TOO_MANY_FAILED_LOGINS = "Too many failed logins, try again later"
+TOO_MANY_REGISTRATIONS = "Too many registrations from this address, try again later"
 ADMINS_ONLY = "Admins only"
-USER_GONE = "User no longer exists"
 
 #: One "@", no whitespace, a domain of at least two non-empty labels.  Deliverability is the
 #: mail server's business; this only rejects what cannot be an address.
@@ -61,61 +61,37 @@ BUILTIN_LISTS: tuple[BuiltinList, ...] = (
 )
 
 
+#: Unicode categories that show nothing or move text around: controls (NUL, BEL, newline …), formats (zero-width
+#: characters, bidi controls, soft hyphen, BOM), line and paragraph separators, surrogates, private use, unassigned.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+#: Letters that render as nothing (Hangul fillers, the braille blank).
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def has_invisible_characters(text: str) -> bool:
+    """Whether ``text`` holds a character a reader cannot see, or a space other than the plain one: what makes
+    two identities look alike."""
+    return any(
+        unicodedata.category(char) in _INVISIBLE_CATEGORIES
+        or char in _BLANK_LETTERS
+        or (char != " " and unicodedata.category(char) == "Zs")
+        for char in text
+    )
+
+
 def normalize_email(email: str) -> str:
-    """The form emails are stored and compared in: trimmed, lower case."""
-    return email.strip().lower()
+    """The form emails are stored, claimed and compared in: NFKC (a fullwidth ``ｌｏｏｋ@…`` is ``look@…``),
+    trimmed, lower case."""
+    return unicodedata.normalize("NFKC", email).strip().lower()
 
 
 def is_valid_email(email: str) -> bool:
     return len(email) <= MAX_EMAIL_LENGTH and _EMAIL.fullmatch(email) is not None
 
 
-@dataclass(frozen=True)
-class SlidingWindowLimit:
-    """At most ``limit`` events in any ``window_seconds``, estimated from two fixed-window counters.
-
-    The estimate is the current window's count plus the previous window's count weighted by how
-    much of it the sliding window still covers: two small items per subject, no per-event log, and
-    no burst of twice the limit across a window boundary as a single fixed window would allow.
-    """
-
-    limit: int
-    window_seconds: int
-
-    def windows(self, now: float) -> tuple[int, int]:
-        """The previous and the current window numbers."""
-        current = int(now // self.window_seconds)
-        return current - 1, current
-
-    def expires_at(self, window: int) -> int:
-        """A window's counter is read until the end of the next window."""
-        return (window + 2) * self.window_seconds
-
-    def retry_after(self, counts: Mapping[int, int], now: float) -> int | None:
-        """Whole seconds until the estimate drops below the limit (no new events), or None when below it now."""
-        previous_window, current_window = self.windows(now)
-        previous, current = counts.get(previous_window, 0), counts.get(current_window, 0)
-        elapsed = Fraction(now) - current_window * self.window_seconds
-        # previous * (1 - elapsed / width) + current < limit once ``elapsed`` passes ``threshold``
-        # (a point in the next window when this one alone has reached the limit).  Exact arithmetic:
-        # the answer is right to the second at window boundaries.
-        if current >= self.limit:
-            threshold = self.window_seconds * (1 + Fraction(current - self.limit, current))
-        elif previous:
-            threshold = self.window_seconds * Fraction(previous + current - self.limit, previous)
-        else:
-            return None
-        if elapsed > threshold:
-            return None
-        return math.floor(threshold - elapsed) + 1
-
-
 LOGIN_FAILURES = SlidingWindowLimit(LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW_SECONDS)
 LOGIN_FAILURES_SCOPE = "login"
-
-
-def _failure_key(email: str, window: int) -> CounterKey:
-    return CounterKey(LOGIN_FAILURES_SCOPE, email, window, LOGIN_FAILURES.expires_at(window))
+REGISTRATIONS_SCOPE = "registrations"
 
 
 class AccountService:
@@ -125,23 +101,47 @@ class AccountService:
         passwords: PasswordHashing,
         clock: Callable[[], float] = time.time,
         login_requests: FixedWindowLimit | None = None,
+        registrations: SlidingWindowLimit | None = None,
     ) -> None:
         self._repository = repository
         self._passwords = passwords
         self._clock = clock
         #: Password logins per client and window (an abuse limit on top of the per-email failure throttle).
         self._login_requests = login_requests
+        #: Registrations per client in any window: sliding, so a script gets no double burst at a boundary.
+        self._registrations = registrations
 
     # --- email and password ---------------------------------------------------------------
 
-    def register(self, email: str, password: str, username: str) -> User:
-        """A new user with its built-in lists; ``email`` must be valid (the request schema checks)."""
+    def register(self, email: str, password: str, username: str, client: str | None = None) -> User:
+        """A new user with its built-in lists; ``email`` must be valid (the request schema checks).
+
+        ``client`` (its address) is held to the registration limit: its two windows and the email are read
+        first (a throttled or taken registration costs no password hash), and the new account counts itself
+        in the transaction that creates it, conditional on room left, so concurrent registrations cannot
+        overshoot.  A taken email counts too: it is an attempt like any other.
+        """
         user = User(id=new_id(), username=username, email=normalize_email(email))
-        password_hash = self._passwords.hash(password)
         now = self._clock()
-        signup = self._repository.create_account(
-            NewAccount(user, timestamp(now), password_hash=password_hash), int(now)
-        )
+        limit = self._registrations
+        keys = limit.keys(REGISTRATIONS_SCOPE, client, now) if limit is not None and limit.enabled and client else ()
+        lookup = self._repository.email_lookup(str(user.email), keys)
+        counts = {key.window: lookup.counts.get(key, 0) for key in keys}
+        if limit is not None and keys:
+            retry_after = limit.retry_after(counts, now)
+            if retry_after is not None:
+                raise TooManyRequests(retry_after, TOO_MANY_REGISTRATIONS)
+        if lookup.user_id is not None:
+            self._repository.record_attempt(AttemptRecord(keys[1:]))
+            raise Conflict(EMAIL_TAKEN)
+        quota = Quota(keys[1], limit.room(counts, now)) if limit is not None and keys else None
+        password_hash = self._passwords.hash(password)
+        account = NewAccount(user, utc_iso(now), password_hash=password_hash, quota=quota)
+        signup = self._repository.create_account(account, int(now))
+        if signup.outcome is SignupOutcome.QUOTA_EXHAUSTED and limit is not None and quota is not None:
+            # Registrations in flight filled the window since it was read: at least enough to fail the condition.
+            counts[quota.key.window] = max(counts[quota.key.window], math.ceil(quota.below))
+            raise TooManyRequests(limit.retry_after(counts, now) or 1, TOO_MANY_REGISTRATIONS)
         if signup.outcome is not SignupOutcome.CREATED:
             raise Conflict(EMAIL_TAKEN)
         return user
@@ -157,8 +157,8 @@ class AccountService:
         limit = self._login_requests
         request = limit.key(client, now) if limit is not None and limit.enabled and client else None
         requests = (request,) if request else ()
-        previous, current = (_failure_key(email, window) for window in LOGIN_FAILURES.windows(now))
-        lookup = self._repository.login_lookup(email, [previous, current, *requests])
+        previous, current = LOGIN_FAILURES.keys(LOGIN_FAILURES_SCOPE, email, now)
+        lookup = self._repository.email_lookup(email, [previous, current, *requests])
         # Both limits are checked before the password, so a throttled guesser learns nothing, not even from timing.
         if limit is not None and request is not None and not limit.admits(lookup.counts.get(request, 0) + 1):
             raise limit.rejection(now)
@@ -174,16 +174,16 @@ class AccountService:
             if self._passwords.needs_rehash(account.password_hash):
                 new_hash = self._passwords.hash(password)
                 rehash = PasswordRehash(account.user.id, account.password_hash, new_hash)
-            self._repository.record_login(LoginRecord(requests, rehash))
+            self._repository.record_attempt(AttemptRecord(requests, rehash))
             return account.user
-        self._repository.record_login(LoginRecord((*requests, current)))
+        self._repository.record_attempt(AttemptRecord((*requests, current)))
         raise Unauthorized(INVALID_LOGIN)
 
     def current_user(self, user_id: str) -> User:
         """The caller of a valid token; a deleted user's token no longer authenticates."""
         account = self._repository.get_account(user_id)
         if account is None:
-            raise Unauthorized(USER_GONE)
+            raise UnknownCaller()
         return account.user
 
     def require_admin(self, user_id: str) -> User:
@@ -192,7 +192,3 @@ class AccountService:
         if user.role != "admin":
             raise Forbidden(ADMINS_ONLY)
         return user
-
-
-def timestamp(now: float) -> str:
-    return datetime.fromtimestamp(now, UTC).isoformat()

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from filmhub.accounts.ports import AccountRepository, NewAccount, Signup, SignupOutcome
-from filmhub.accounts.service import MAX_USERNAME_LENGTH, timestamp
+from filmhub.accounts.service import MAX_USERNAME_LENGTH
+from filmhub.core.clock import utc_iso
 from filmhub.core.entities import AuthKey, AuthKeyState, User
 from filmhub.core.errors import InvalidInput, Unauthorized
 from filmhub.core.ids import new_id
@@ -63,7 +64,7 @@ class TelegramLogin:
         key = secrets.token_urlsafe(AUTH_KEY_BYTES)
         now = self._clock()
         auth_key = AuthKey(key, AuthKeyState.PENDING, expires_at=int(now) + AUTH_KEY_TTL_SECONDS)
-        self._repository.put_auth_key(auth_key, timestamp(now))
+        self._repository.put_auth_key(auth_key, utc_iso(now))
         return key
 
     def auth_key_confirmed(self, key: str) -> bool:
@@ -136,7 +137,7 @@ class TelegramLogin:
         """One transaction: the user linked to ``telegram_id``, its built-in lists and, if given, the key activation."""
         name = (username or "").strip()[:MAX_USERNAME_LENGTH] or f"telegram_{telegram_id}"
         user = User(id=new_id(), username=name, telegram_id=telegram_id)
-        account = NewAccount(user, timestamp(now), activates_key=activates_key)
+        account = NewAccount(user, utc_iso(now), activates_key=activates_key)
         return user, self._repository.create_account(account, int(now))
 
     def _rejection(self, key: str, now: float) -> AuthKeyRejected:

@@ -7,3 +7,8 @@ from datetime import UTC, datetime
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat()
+
+
+def utc_iso(seconds: float) -> str:
+    """An epoch time as the table stores it."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat()

@@ -41,6 +41,12 @@ class Unauthorized(DomainError):
     default_detail = "Not authenticated"
 
 
+class UnknownCaller(Unauthorized):
+    """A validly signed token names a user that does not exist (deleted, or a forged ``sub``)."""
+
+    default_detail = "User no longer exists"
+
+
 class PayloadTooLarge(DomainError):
     default_detail = "Payload too large"
 

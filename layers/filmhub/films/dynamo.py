@@ -16,14 +16,17 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
+from filmhub.accounts.write_guard import CallerGuard
 from filmhub.core.entities import NO_FLAGS, Film, FilmFlags, Genre
 from filmhub.films.ports import ExternalRef, Poster, StoredFilm
 from filmhub.films.text import MAX_PREFIX, index_tokens, keywords, words
+from filmhub.limits.ports import Quota
 from filmhub.table.models import DescriptionToken, ExternalIdClaim, FilmItem, FilmState, GenreRef, TableItem, TitleToken
 from filmhub.table.operations import TRANSACTION_LIMIT, batch_get, cancelled_by_condition, condition_failed, transaction
 
-#: Room left for postings once the film and its external-id claim are in.
-INDEX_TOKEN_BUDGET = TRANSACTION_LIMIT - 2
+#: Room left for postings once the film and its external-id claim (an import) or its author's guards (a user's
+#: film: the author exists, the author's quota has room) are in.
+INDEX_TOKEN_BUDGET = TRANSACTION_LIMIT - 3
 MAX_TITLE_TOKENS = 75
 #: Description keywords index the premise (the first sentences) of a film, not every word of it.
 MAX_DESCRIPTION_TOKENS = 24
@@ -98,9 +101,16 @@ def external_claim(film: Film, external: ExternalRef) -> ExternalIdClaim:
     return ExternalIdClaim(*key, film_id=film.id)
 
 
-def put_new_film(film: Film, created_at: str, external: ExternalRef | None = None) -> bool:
+def _author_guard(film: Film, quota: Quota | None) -> CallerGuard | None:
+    """A user's film is written only while its author exists (and has quota left); imports have no author."""
+    return CallerGuard(film.owner_id, quota) if film.owner_id else None
+
+
+def put_new_film(film: Film, created_at: str, external: ExternalRef | None = None, quota: Quota | None = None) -> bool:
     """Write a new film; False (and nothing written) when ``external`` was already imported."""
-    writes = [_save(film_to_item(film, created_at), FilmItem.PK.does_not_exist())]
+    guard = _author_guard(film, quota)
+    writes: list[Write] = [guard.add_to] if guard else []
+    writes.append(_save(film_to_item(film, created_at), FilmItem.PK.does_not_exist()))
     if external is not None:
         writes.append(_save(external_claim(film, external), ExternalIdClaim.PK.does_not_exist()))
     writes += _posting_writes(TitleToken, film.id, title_tokens(film), add=True)
@@ -108,13 +118,15 @@ def put_new_film(film: Film, created_at: str, external: ExternalRef | None = Non
     try:
         _commit(writes)
     except TransactWriteError as error:
+        if guard:
+            guard.raise_if_refused(error)
         if cancelled_by_condition(error):
             return False
         raise
     return True
 
 
-def update_film(old: Film, revision: str | None, new: Film, updated_at: str) -> bool:
+def update_film(old: Film, revision: str | None, new: Film, updated_at: str, quota: Quota | None = None) -> bool:
     """Apply an edit of title, description, country, year and genres to ``old``, with the postings it
     changes; False (nothing written) when the film changed since ``revision`` was read.
 
@@ -132,16 +144,20 @@ def update_film(old: Film, revision: str | None, new: Film, updated_at: str) -> 
         FilmItem.updated_at.set(updated_at),
     ]
     unchanged: Condition = FilmItem.updated_at == revision if revision else FilmItem.updated_at.does_not_exist()
-    first = [_update(FilmItem(*FilmItem.key(old.id)), actions, FilmItem.PK.exists() & unchanged)]
+    guard = _author_guard(new, quota)
+    first: list[Write] = [guard.add_to] if guard else []
+    first.append(_update(FilmItem(*FilmItem.key(old.id)), actions, FilmItem.PK.exists() & unchanged))
     stale: list[Write] = []
     for model, tokens in ((TitleToken, title_tokens), (DescriptionToken, description_tokens)):
         before, after = set(tokens(old)), set(tokens(new))
         first += _posting_writes(model, old.id, after - before, add=True)
         stale += _posting_writes(model, old.id, before - after, add=False)
-    room = TRANSACTION_LIMIT - len(first)
+    room = TRANSACTION_LIMIT - len(first) - (guard.actions - 1 if guard else 0)
     try:
         _commit([*first, *stale[:room]])
     except TransactWriteError as error:
+        if guard:
+            guard.raise_if_refused(error)
         if cancelled_by_condition(error):
             return False
         raise
@@ -246,8 +262,10 @@ class DynamoFilmRepository:
         items = batch_get([FilmState.key(user_id, film_id) for film_id in film_ids])
         return {item.film_id: flags_from_state(item) for item in items if isinstance(item, FilmState)}
 
-    def create(self, film: Film, created_at: str, external: ExternalRef | None = None) -> bool:
-        return put_new_film(film, created_at, external)
+    def create(
+        self, film: Film, created_at: str, external: ExternalRef | None = None, quota: Quota | None = None
+    ) -> bool:
+        return put_new_film(film, created_at, external, quota)
 
     def get_stored_with_flags(self, film_id: str, user_id: str) -> tuple[StoredFilm | None, FilmFlags]:
         # Strongly consistent: an edit must start from the latest revision.
@@ -262,8 +280,8 @@ class DynamoFilmRepository:
         except FilmItem.DoesNotExist:
             return None
 
-    def update(self, old: StoredFilm, new: Film, updated_at: str) -> bool:
-        return update_film(old.film, old.revision, new, updated_at)
+    def update(self, old: StoredFilm, new: Film, updated_at: str, quota: Quota | None = None) -> bool:
+        return update_film(old.film, old.revision, new, updated_at, quota)
 
     def replace_poster(self, film_id: str, expected_key: str | None, poster: Poster | None) -> bool:
         unchanged = FilmItem.poster_key == expected_key if expected_key else FilmItem.poster_key.does_not_exist()

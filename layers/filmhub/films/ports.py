@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from filmhub.core.entities import Film, FilmFlags, FilmType, Genre
+from filmhub.limits.ports import Quota
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,13 @@ class FilmRepository(Protocol):
         """Flags of the given films for one user; one BatchGetItem per 100 films."""
         ...
 
-    def create(self, film: Film, created_at: str, external: ExternalRef | None = None) -> bool:
-        """Write a new film with its index entries; False (nothing written) when ``external`` is taken."""
+    def create(
+        self, film: Film, created_at: str, external: ExternalRef | None = None, quota: Quota | None = None
+    ) -> bool:
+        """Write a new film with its index entries; False (nothing written) when ``external`` is taken.
+
+        A film with an owner is written only while the owner exists (else :class:`UnknownCaller`) and, with a
+        ``quota``, counts itself in it (:class:`QuotaExhausted` when it has no room), in the same write."""
         ...
 
     def get_stored(self, film_id: str) -> StoredFilm | None:
@@ -61,8 +67,9 @@ class FilmRepository(Protocol):
         """The film (strongly consistent) and the user's flags on it, in one round trip."""
         ...
 
-    def update(self, old: StoredFilm, new: Film, updated_at: str) -> bool:
-        """Store the edit ``old`` → ``new``; False when the film changed since ``old`` was read."""
+    def update(self, old: StoredFilm, new: Film, updated_at: str, quota: Quota | None = None) -> bool:
+        """Store the edit ``old`` → ``new``; False when the film changed since ``old`` was read.  The owner and
+        the quota are checked as by ``create``."""
         ...
 
     def replace_poster(self, film_id: str, expected_key: str | None, poster: Poster | None) -> bool:
@@ -100,6 +107,10 @@ class PosterStorage(Protocol):
 
     def peek(self, key: str, length: int) -> StoredObject | None:
         """The size and first ``length`` bytes of an object; None when there is no such object."""
+        ...
+
+    def copy(self, source: str, target: str, content_type: str) -> None:
+        """Copy the object ``source`` to ``target``, to be served as ``content_type``."""
         ...
 
 

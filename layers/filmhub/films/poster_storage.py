@@ -65,6 +65,18 @@ class S3PosterStorage:
         with _unavailable_on_failure():
             self._client.delete_object(Bucket=self._bucket, Key=key)
 
+    def copy(self, source: str, target: str, content_type: str) -> None:
+        with _unavailable_on_failure():
+            self._client.copy_object(
+                Bucket=self._bucket,
+                Key=target,
+                CopySource={"Bucket": self._bucket, "Key": source},
+                # The type the bytes proved, not the one the uploader declared.
+                MetadataDirective="REPLACE",
+                ContentType=content_type,
+                CacheControl=CACHE_CONTROL,
+            )
+
     def public_url(self, key: str) -> str:
         return f"{self._base_url}/{key}"
 

@@ -8,19 +8,22 @@ table then refuses is deleted again.
 from __future__ import annotations
 
 import logging
-import re
-import uuid
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from filmhub.catalog.service import CatalogService
-from filmhub.core.clock import utc_now
+from filmhub.core.clock import utc_iso
 from filmhub.core.entities import Film, FilmView
 from filmhub.core.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from filmhub.core.ids import new_id
-from filmhub.films.images import IMAGE_TYPES, MAX_POSTER_BYTES, SNIFF_BYTES, ImageType, sniff
+from filmhub.films.images import IMAGE_TYPES, MAX_POSTER_BYTES, SNIFF_BYTES, sniff
 from filmhub.films.ports import FilmRepository, Poster, PosterStorage, PresignedUpload, StoredFilm
+from filmhub.films.poster_keys import parse_upload_key, poster_key, upload_key
 from filmhub.films.reader import FilmReader
+from filmhub.limits.ports import Quota, QuotaExhausted
+from filmhub.limits.service import FixedWindowLimit
 
 log = logging.getLogger(__name__)
 
@@ -44,13 +47,7 @@ class FilmDraft:
     release_year: int | None = None
 
 
-def poster_key(film_id: str, image: ImageType) -> str:
-    """A fresh random key per upload: a replaced poster never shadows a cached one."""
-    return f"posters/{film_id}/{uuid.uuid4()}.{image.extension}"
-
-
 _BY_EXTENSION = {image.extension: image for image in IMAGE_TYPES.values()}
-_POSTER_KEY = re.compile(r"posters/(?P<film>[0-9a-f-]{36})/[0-9a-f-]{36}\.(?P<ext>jpg|png|webp)")
 
 
 class FilmService:
@@ -60,18 +57,24 @@ class FilmService:
         films: FilmRepository,
         views: FilmReader,
         posters: PosterStorage,
-        clock: Callable[[], str] = utc_now,
+        clock: Callable[[], float] = time.time,
+        writes: FixedWindowLimit | None = None,
     ) -> None:
         self._catalog = catalog
         self._films = films
         self._views = views
         self._posters = posters
         self._clock = clock
+        #: Creations and edits per user and window: each rewrites title-index items, so one account must not
+        #: be able to flood them.  Counted by the film's own transaction.
+        self._writes = writes
 
     def create(self, owner_id: str, draft: FilmDraft) -> FilmView:
         film = Film(id=new_id(), title=draft.title, description=draft.description, owner_id=owner_id)
         film = self._apply(film, draft)
-        self._films.create(film, self._clock())
+        now = self._clock()
+        with self._quota(owner_id, now) as quota:
+            self._films.create(film, utc_iso(now), quota=quota)
         # A new film is in none of the caller's lists: no flags to read.
         return FilmView(film)
 
@@ -85,9 +88,24 @@ class FilmService:
         found, flags = self._films.get_stored_with_flags(film_id, user_id)
         stored = self._require_owner(found, user_id)
         edited = self._apply(stored.film, draft)
-        if not self._films.update(stored, edited, self._clock()):
+        now = self._clock()
+        with self._quota(user_id, now) as quota:
+            updated = self._films.update(stored, edited, utc_iso(now), quota=quota)
+        if not updated:
             raise Conflict(CHANGED_CONCURRENTLY)
         return FilmView(edited, flags)
+
+    @contextmanager
+    def _quota(self, user_id: str, now: float) -> Iterator[Quota | None]:
+        """The caller's film-write quota for the write inside; 429 when the write finds it used up."""
+        limit = self._writes
+        if limit is None:
+            yield None
+            return
+        try:
+            yield limit.quota(f"user:{user_id}", now)
+        except QuotaExhausted as error:
+            raise limit.rejection(now) from error
 
     def _apply(self, film: Film, draft: FilmDraft) -> Film:
         genres = tuple(self._catalog.genres_by_id(draft.genre_ids))  # unknown id: 400, before any write
@@ -118,14 +136,16 @@ class FilmService:
         image = IMAGE_TYPES.get(content_type)
         if image is None:
             raise InvalidInput(NOT_AN_IMAGE)
-        key = poster_key(film_id, image)
+        key = upload_key(film_id, image)
         return self._posters.presigned_upload(key, image.content_type, MAX_POSTER_BYTES, UPLOAD_URL_SECONDS)
 
     def confirm_poster(self, film_id: str, user_id: str, key: str) -> None:
-        """Attach an object uploaded with a presigned POST, once its bytes prove it is the image it claims."""
+        """Attach an object uploaded with a presigned POST, once its bytes prove it is the image it claims.
+
+        The upload sits under a prefix nothing serves; only checked bytes are moved to a served key."""
         stored = self._owned(film_id, user_id)
-        matched = _POSTER_KEY.fullmatch(key)
-        if matched is None or matched["film"] != film_id or key == stored.film.poster_key:
+        parsed = parse_upload_key(key)
+        if parsed is None or parsed[0] != film_id:
             raise InvalidInput(UNKNOWN_UPLOAD)
         uploaded = self._posters.peek(key, SNIFF_BYTES)
         if uploaded is None:
@@ -133,10 +153,14 @@ class FilmService:
         if uploaded.size > MAX_POSTER_BYTES:
             self._discard(key)
             raise PayloadTooLarge(POSTER_TOO_LARGE)
-        if sniff(uploaded.head) != _BY_EXTENSION[matched["ext"]]:
+        image = sniff(uploaded.head)
+        if image is None or image != _BY_EXTENSION[parsed[1]]:
             self._discard(key)
             raise InvalidInput(NOT_AN_IMAGE)
-        self._attach(stored.film, key)
+        served = poster_key(film_id, image)
+        self._posters.copy(key, served, image.content_type)
+        self._discard(key)  # left behind, it would expire with the unconfirmed uploads anyway
+        self._attach(stored.film, served)
 
     def delete_poster(self, film_id: str, user_id: str) -> None:
         film = self._owned(film_id, user_id).film

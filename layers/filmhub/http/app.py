@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -15,6 +14,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from filmhub.http.bodies import json_loads
 from filmhub.http.errors import MALFORMED_JSON, error_response, register_error_handlers
 from filmhub.http.observability import logger, metrics, tracer
 
@@ -30,35 +30,6 @@ NOT_UTF8 = "Request body is not UTF-8 text"
 json_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"), default=str)
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError("number out of range")
-    return value
-
-
-def json_loads(text: str) -> Any:
-    """``json.loads`` for request bodies: anything it cannot turn into plain values is malformed JSON (a 400).
-
-    Python's own parser raises more than ``JSONDecodeError``, which Powertools alone reports as malformed: a
-    RecursionError for absurd nesting, a ValueError for an integer over 4,300 digits; it also accepts ``NaN``
-    and ``Infinity`` (not JSON) and makes ``1e999`` infinite, and a lone surrogate (``\\ud800``) gives a string
-    no UTF-8 encoder (DynamoDB's client, our own answer) can write.
-    """
-    try:
-        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
-        json.dumps(value, ensure_ascii=False).encode()  # a lone surrogate (escaped or not) fails here
-        return value
-    except json.JSONDecodeError:
-        raise
-    except (ValueError, RecursionError) as error:
-        raise json.JSONDecodeError(str(error) or type(error).__name__, text, 0) from error
 
 
 def create_app(*routers: APIGatewayHttpRouter) -> APIGatewayHttpResolver:
@@ -107,8 +78,12 @@ def normalize_content_type(event: dict[str, Any]) -> None:
             headers[name] = media_type.strip().lower() + separator + parameters
 
 
-#: On every answer: a browser must never guess a type from the body (a film title may hold HTML).
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff"}
+#: On every answer: a browser must never guess a type from the body (a film title may hold HTML), and a JSON
+#: answer opened as a page may run, load and frame nothing.  An HTML route (Swagger UI) sets its own policy.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
 
 
 def with_security_headers(result: dict[str, Any]) -> dict[str, Any]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
-from filmhub.limits.ports import CounterKey
+from filmhub.limits.ports import CounterKey, Quota
 from filmhub.table.models import CounterItem
 
 
@@ -26,6 +27,11 @@ def count_actions(key: CounterKey) -> list[Action]:
         CounterItem.expires_at.set(datetime.fromtimestamp(key.expires_at, UTC)),
         CounterItem.kind.set(CounterItem),
     ]
+
+
+def room_in(quota: Quota) -> Condition:
+    """The condition under which a write may count itself in its quota's window."""
+    return CounterItem.count.does_not_exist() | (CounterItem.count < quota.below)
 
 
 class DynamoRequestCounter:

@@ -9,13 +9,14 @@ from functools import reduce
 
 from pynamodb.exceptions import TransactWriteError
 
+from filmhub.accounts.write_guard import CallerGuard, commit_guarded
 from filmhub.core.entities import Film, FilmFlags, FilmType
 from filmhub.core.errors import NotFound
 from filmhub.films.dynamo import film_from_item, flags_from_state
 from filmhub.recommendations.ports import SamplePivot, UserHistory, WishedFilm
 from filmhub.recommendations.service import RECENT_SECONDS
 from filmhub.table.models import FilmItem, FilmState, HiddenFilm, Recommendation, TableItem
-from filmhub.table.operations import cancelled_by_condition, transaction
+from filmhub.table.operations import cancelled_by_condition
 
 #: Films one sampling Query reads (before the genre filter): one page of ~75 KB at most (~10 RRU). Whole
 #: films come back, so the answer needs no GetItem; more would mostly cost deserializing.
@@ -69,17 +70,20 @@ class DynamoRecommendationRepository:
         record = Recommendation(*Recommendation.key(user_id, film.id), film_id=film.id, recommended_at=_iso(now))
         record.expires_at = datetime.fromtimestamp(now + RECENT_SECONDS, UTC)
         try:
-            # The film must still exist when the recommendation is written: one transaction.
-            with transaction() as tx:
-                tx.condition_check(FilmItem, *FilmItem.key(film.id), condition=FilmItem.PK.exists())
-                tx.save(record)
+            # The user and the film must still exist when the recommendation is written: one transaction.
+            commit_guarded(
+                CallerGuard(user_id),
+                lambda tx: tx.condition_check(FilmItem, *FilmItem.key(film.id), condition=FilmItem.PK.exists()),
+                lambda tx: tx.save(record),
+            )
         except TransactWriteError as error:
-            if cancelled_by_condition(error, 0):
+            if cancelled_by_condition(error, 1):
                 raise NotFound("Film not found") from error
             raise  # throttled or failed: the error mapping answers 503 with Retry-After
 
     def hide(self, user_id: str, film_id: str, now: float) -> None:
-        HiddenFilm(*HiddenFilm.key(user_id, film_id), film_id=film_id, hidden_at=_iso(now)).save()
+        hidden = HiddenFilm(*HiddenFilm.key(user_id, film_id), film_id=film_id, hidden_at=_iso(now))
+        commit_guarded(CallerGuard(user_id), lambda tx: tx.save(hidden))
 
     def unhide(self, user_id: str, film_id: str) -> None:
-        HiddenFilm(*HiddenFilm.key(user_id, film_id)).delete()
+        commit_guarded(CallerGuard(user_id), lambda tx: tx.delete(HiddenFilm(*HiddenFilm.key(user_id, film_id))))

@@ -9,6 +9,7 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex
 
+from filmhub.accounts.write_guard import CallerGuard, commit_guarded
 from filmhub.core.entities import Film, FilmFlags, Gradient, ListType
 from filmhub.core.errors import NotFound
 from filmhub.films.dynamo import film_from_item, flags_from_state
@@ -84,7 +85,8 @@ class DynamoWatchlistRepository:
         return header, film
 
     def create(self, watchlist: Watchlist) -> None:
-        watchlist_to_item(watchlist).save(condition=WatchlistItem.PK.does_not_exist())
+        header = watchlist_to_item(watchlist)
+        commit_guarded(CallerGuard(watchlist.user_id), lambda tx: tx.save(header, WatchlistItem.PK.does_not_exist()))
 
     def rename(self, watchlist: Watchlist, title: str) -> None:
         try:
@@ -154,17 +156,16 @@ class DynamoWatchlistRepository:
         pk, _ = FilmState.key(user_id, film_id)
         state = FilmState(*FilmState.key(user_id, film_id))
         # if_not_exists keeps the first date, so repeated or concurrent adds leave one entry.
-        state.update(
-            actions=[
-                FilmState.kind.set(FilmState),
-                FilmState.film_id.set(film_id),
-                FilmState.genre_ids.set([genre.id for genre in film.genres]),
-                FilmState.film_type.set(film.film_type),
-                columns.set_at.set(columns.set_at | at),
-                columns.index_pk.set(pk),
-                columns.index_sk.set(columns.index_sk | f"{at}#{film_id}"),
-            ]
-        )
+        actions = [
+            FilmState.kind.set(FilmState),
+            FilmState.film_id.set(film_id),
+            FilmState.genre_ids.set([genre.id for genre in film.genres]),
+            FilmState.film_type.set(film.film_type),
+            columns.set_at.set(columns.set_at | at),
+            columns.index_pk.set(pk),
+            columns.index_sk.set(columns.index_sk | f"{at}#{film_id}"),
+        ]
+        commit_guarded(CallerGuard(user_id), lambda tx: tx.update(state, actions=actions))
 
     def clear_flag(self, user_id: str, kind: ListType, film_id: str) -> bool:
         columns = BUILTIN_COLUMNS[kind]

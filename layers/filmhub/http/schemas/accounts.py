@@ -11,6 +11,7 @@ from filmhub.accounts.service import (
     MAX_PASSWORD_LENGTH,
     MAX_USERNAME_LENGTH,
     MIN_PASSWORD_LENGTH,
+    has_invisible_characters,
     is_valid_email,
     normalize_email,
 )
@@ -20,8 +21,14 @@ if TYPE_CHECKING:
     from filmhub.core.entities import User
 
 
+def _visible(value: str) -> str:
+    if has_invisible_characters(value):
+        raise ValueError("must not contain control or invisible characters")
+    return value
+
+
 def _email(value: str) -> str:
-    email = normalize_email(value)
+    email = _visible(normalize_email(value))
     if not is_valid_email(email):
         raise ValueError("must be a valid email address")
     return email
@@ -29,13 +36,20 @@ def _email(value: str) -> str:
 
 EmailIn = Annotated[str, AfterValidator(_email)]
 PasswordIn = Annotated[str, StringConstraints(min_length=MIN_PASSWORD_LENGTH, max_length=MAX_PASSWORD_LENGTH)]
-UsernameIn = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_USERNAME_LENGTH)]
+UsernameIn = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_USERNAME_LENGTH),
+    AfterValidator(_visible),
+]
 
 
 class RegisterIn(BaseModel):
-    email: EmailIn = Field(description="Trimmed and compared case-insensitively", json_schema_extra={"format": "email"})
+    email: EmailIn = Field(
+        description="Trimmed, NFKC-normalized and compared case-insensitively; no control or invisible characters",
+        json_schema_extra={"format": "email"},
+    )
     password: PasswordIn
-    username: UsernameIn
+    username: UsernameIn = Field(description="No control or invisible characters; the only space is U+0020")
 
 
 class LoginIn(BaseModel):
