@@ -7,8 +7,10 @@ from dataclasses import dataclass, replace
 
 import pytest
 
+from filmhub.accounts.ports import Account
 from filmhub.catalog.service import CatalogService
-from filmhub.core.entities import FilmFlags, Genre
+from filmhub.core.clock import utc_iso
+from filmhub.core.entities import FilmFlags, Genre, User
 from filmhub.core.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from filmhub.films.images import MAX_POSTER_BYTES
 from filmhub.films.ports import StoredFilm
@@ -39,10 +41,12 @@ class World:
 
 def world_with(films: InMemoryFilmRepository | None = None, table: MemoryTable | None = None) -> World:
     table = table or MemoryTable(genres=[DRAMA, COMEDY])
+    for user_id in (OWNER, STRANGER):  # film writes are guarded: their author must exist
+        table.accounts[user_id] = Account(User(id=user_id, username=user_id[:8]), None)
     films = films or InMemoryFilmRepository(table)
     reader, clock, posters = FilmReader(films), FrozenClock(), InMemoryPosterStorage()
     catalog = CatalogService(InMemoryCatalogRepository(table), reader, 0)
-    return World(table, clock, posters, FilmService(catalog, films, reader, posters, clock=clock.iso))
+    return World(table, clock, posters, FilmService(catalog, films, reader, posters, clock=clock))
 
 
 @pytest.fixture
@@ -90,7 +94,7 @@ def test_only_the_owner_edits_and_the_edit_is_a_new_revision(world: World) -> No
     world.clock.advance()
     edited = world.service.update(film.id, OWNER, edit).film
     assert (edited.title, edited.country, edited.release_year, edited.genres) == ("Сёстры", "Россия", None, (COMEDY,))
-    assert world.stored(film.id) == StoredFilm(edited, revision=world.clock.iso())
+    assert world.stored(film.id) == StoredFilm(edited, revision=utc_iso(world.clock()))
     assert film.id in world.table.title_postings["сестры"]  # the index follows the new title
     assert film.id not in world.table.title_postings["брат"]
 
@@ -205,13 +209,16 @@ def test_an_upload_the_table_refuses_is_deleted_again() -> None:
 def test_a_presigned_upload_is_attached_once_its_bytes_are_checked(world: World) -> None:
     film = world.service.create(OWNER, DRAFT).film
     upload = world.service.poster_upload_url(film.id, OWNER, "image/png")
-    assert upload.key.startswith(f"posters/{film.id}/")
+    assert upload.key.startswith(f"uploads/{film.id}/")  # a prefix nothing serves
     assert upload.key.endswith(".png")
     with pytest.raises(InvalidInput, match="Unknown poster upload"):
         world.service.confirm_poster(film.id, OWNER, upload.key)  # nothing uploaded yet
     world.posters.objects[upload.key] = TINY_PNG  # the browser's form POST
     world.service.confirm_poster(film.id, OWNER, upload.key)
-    assert world.stored(film.id).film.poster_key == upload.key
+    served = world.stored(film.id).film.poster_key
+    assert served is not None
+    assert served.startswith(f"posters/{film.id}/")  # the checked bytes moved to a served key
+    assert world.posters.objects == {served: TINY_PNG}
     with pytest.raises(InvalidInput, match="Unknown poster upload"):
         world.service.confirm_poster(film.id, OWNER, upload.key)  # already attached
 
@@ -219,10 +226,10 @@ def test_a_presigned_upload_is_attached_once_its_bytes_are_checked(world: World)
 def test_confirm_refuses_foreign_keys_and_deletes_bad_objects(world: World) -> None:
     film, other = world.service.create(OWNER, DRAFT).film, world.service.create(OWNER, DRAFT).film
     with pytest.raises(InvalidInput, match="Unknown poster upload"):
-        world.service.confirm_poster(film.id, OWNER, f"posters/{other.id}/{uuid.uuid4()}.png")
+        world.service.confirm_poster(film.id, OWNER, f"uploads/{other.id}/{uuid.uuid4()}.png")
     with pytest.raises(InvalidInput, match="Unknown poster upload"):
-        world.service.confirm_poster(film.id, OWNER, "posters/../../etc/passwd")
-    mislabelled, huge = f"posters/{film.id}/{uuid.uuid4()}.jpg", f"posters/{film.id}/{uuid.uuid4()}.png"
+        world.service.confirm_poster(film.id, OWNER, "uploads/../../etc/passwd")
+    mislabelled, huge = f"uploads/{film.id}/{uuid.uuid4()}.jpg", f"uploads/{film.id}/{uuid.uuid4()}.png"
     world.posters.objects.update({mislabelled: TINY_PNG, huge: TINY_PNG + bytes(MAX_POSTER_BYTES)})
     with pytest.raises(InvalidInput, match="JPEG, PNG or WebP"):
         world.service.confirm_poster(film.id, OWNER, mislabelled)

@@ -52,7 +52,11 @@ def world() -> World:
         accounts.create_account(NewAccount(User(user_id, "зритель", f"{user_id}@example.com"), clock.iso()), 0)
     films = FilmReader(InMemoryFilmRepository(table))
     service = WatchlistService(
-        InMemoryWatchlistRepository(table), films, gradients, CursorCodec("cursor-secret"), clock=clock.iso
+        InMemoryWatchlistRepository(table),
+        films,
+        gradients,
+        CursorCodec("cursor-secret-long-enough-for-a-key-0123"),
+        clock=clock.iso,
     )
     table.calls.clear()
     return World(table, clock, gradients, service)

@@ -36,6 +36,8 @@ def _hmac(key: bytes, *parts: bytes) -> bytes:
 class CursorCodec:
     def __init__(self, secret: str) -> None:
         # An empty or short secret would make the derived keys guessable, and every cursor forgeable.
+        if not secret:
+            raise ValueError(f"the cursor secret must be at least {MIN_SECRET_BYTES} bytes, never empty")
         if len(secret.encode()) < MIN_SECRET_BYTES:
             raise ValueError(f"the cursor secret must be at least {MIN_SECRET_BYTES} bytes")
         # Keys of their own, derived from the service secret: cursors can never be confused with tokens.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from filmhub.accounts.ports import Account, LoginLookup, LoginRecord, NewAccount, Signup, SignupOutcome
+from filmhub.accounts.ports import Account, AttemptRecord, EmailLookup, NewAccount, Signup, SignupOutcome
 from filmhub.accounts.service import BUILTIN_LISTS
 from filmhub.core.entities import AuthKey, AuthKeyState
 from filmhub.core.ids import builtin_list_id
@@ -48,15 +48,15 @@ class InMemoryAccountRepository:
         self._table.call("accounts.get_account")
         return self._table.accounts.get(user_id)
 
-    def login_lookup(self, email: str, counters: Sequence[CounterKey]) -> LoginLookup:
-        self._table.call("accounts.login_lookup")
+    def email_lookup(self, email: str, counters: Sequence[CounterKey]) -> EmailLookup:
+        self._table.call("accounts.email_lookup")
         counts = {key: self._table.counters[key] for key in counters if key in self._table.counters}
-        return LoginLookup(user_id=self._table.email_owners.get(email), counts=counts)
+        return EmailLookup(user_id=self._table.email_owners.get(email), counts=counts)
 
-    def record_login(self, record: LoginRecord) -> None:
+    def record_attempt(self, record: AttemptRecord) -> None:
         if not record.counters and record.rehash is None:
             return
-        self._table.call("accounts.record_login")
+        self._table.call("accounts.record_attempt")
         rehash = record.rehash
         if rehash is not None:
             account = self._table.accounts.get(rehash.user_id)

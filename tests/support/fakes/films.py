@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from filmhub.core.entities import NO_FLAGS, Film, FilmFlags
-from filmhub.core.errors import DependencyUnavailable
+from filmhub.core.errors import DependencyUnavailable, UnknownCaller
 from filmhub.films.ports import (
     ExternalFilm,
     ExternalRef,
@@ -19,6 +19,7 @@ from filmhub.films.ports import (
     TitleCandidate,
 )
 from filmhub.films.search import external_hit
+from filmhub.limits.ports import Quota, QuotaExhausted
 from tests.support.fakes.table import MemoryTable, round_trips
 
 #: Keys one BatchGetItem takes.
@@ -48,8 +49,11 @@ class InMemoryFilmRepository:
         self._table.call("films.flags", round_trips(len(ids), BATCH_KEYS))
         return self._flags(user_id, ids)
 
-    def create(self, film: Film, created_at: str, external: ExternalRef | None = None) -> bool:
+    def create(
+        self, film: Film, created_at: str, external: ExternalRef | None = None, quota: Quota | None = None
+    ) -> bool:
         self._table.call("films.create")
+        self._guard(film, quota)
         claim = None if external is None else (external.provider, film.film_type, external.external_id)
         if film.id in self._table.films or claim in self._table.external_refs:
             return False
@@ -57,6 +61,17 @@ class InMemoryFilmRepository:
             self._table.external_refs[claim] = film.id
         self._table.put_film(film)
         return True
+
+    def _guard(self, film: Film, quota: Quota | None) -> None:
+        """As the transaction's guard: a user's film only while its author exists and has quota left."""
+        if film.owner_id is None:
+            return
+        if film.owner_id not in self._table.accounts:
+            raise UnknownCaller()
+        if quota is not None:
+            if self._table.counters.get(quota.key, 0) >= quota.below:
+                raise QuotaExhausted()
+            self._table.counters[quota.key] = self._table.counters.get(quota.key, 0) + 1
 
     def get_stored(self, film_id: str) -> StoredFilm | None:
         self._table.call("films.get_stored")
@@ -66,11 +81,12 @@ class InMemoryFilmRepository:
         self._table.call("films.get_stored_with_flags")
         return self._table.films.get(film_id), self._flags(user_id, [film_id]).get(film_id, NO_FLAGS)
 
-    def update(self, old: StoredFilm, new: Film, updated_at: str) -> bool:
+    def update(self, old: StoredFilm, new: Film, updated_at: str, quota: Quota | None = None) -> bool:
         self._table.call("films.update")
         current = self._table.films.get(old.film.id)
         if current is None or current.revision != old.revision:
             return False
+        self._guard(new, quota)
         # An edit changes the text and genres only: the poster and the ids stay as stored.
         edited = replace(
             current.film,
@@ -136,6 +152,10 @@ class InMemoryPosterStorage:
         self._reachable()
         self.objects.pop(key, None)
         self.deleted.append(key)
+
+    def copy(self, source: str, target: str, content_type: str) -> None:
+        self._reachable()
+        self.objects[target] = self.objects[source]
 
     def public_url(self, key: str) -> str:
         return f"https://posters.example.test/{key}"
