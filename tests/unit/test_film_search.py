@@ -42,8 +42,8 @@ class Catalog:
     def postings(self, title_tokens: Collection[str], description_tokens: Collection[str]) -> Postings:
         self.reads += 1
         return Postings(
-            {t: set(self.titles[t]) for t in title_tokens if t in self.titles},
-            {t: set(self.descriptions[t]) for t in description_tokens if t in self.descriptions},
+            {t: dict.fromkeys(self.titles[t], 0) for t in title_tokens if t in self.titles},
+            {t: dict.fromkeys(self.descriptions[t], 0) for t in description_tokens if t in self.descriptions},
         )
 
     # FilmRepository

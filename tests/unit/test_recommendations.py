@@ -1,4 +1,5 @@
-"""Catalog sampling of recommendations, with an in-memory index that behaves like GSI5."""
+"""Catalog sampling of recommendations, with in-memory indexes that behave like GSI5: films by type then id,
+and genre memberships in their circular order."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class FakeRecommendations:
         self.films = sorted(films, key=lambda one: (one.film_type, one.id))
         self.excluded = set(excluded)
         self.samples: list[tuple[FilmType | None, SamplePivot, bool]] = []
+        self.genre_samples: list[tuple[str, FilmType | None, SamplePivot]] = []
         self.recorded: list[str] = []
 
     def history(self, user_id: str, recent_since: float) -> UserHistory:
@@ -48,6 +50,20 @@ class FakeRecommendations:
         ]
         read = in_range[:SAMPLE_READ] if after else in_range[::-1][:SAMPLE_READ]
         return [one for one in read if not genre_ids or {genre.id for genre in one.genres} & set(genre_ids)]
+
+    def genre_sample(self, genre_id: str, film_type: FilmType | None, pivot: SamplePivot) -> list[str]:
+        """Like the memberships' GSI5 partition: ``(type, copy, id)`` for copies 0 and 1 of each film."""
+        self.genre_samples.append((genre_id, film_type, pivot))
+        members = [one for one in self.films if genre_id in {genre.id for genre in one.genres}]
+        circle = sorted((one.film_type, copy, one.id) for one in members for copy in (0, 1))
+        pivot_type, pivot_id = pivot
+        if film_type is not None:
+            read = [key for key in circle if (film_type, 0, pivot_id) <= key <= (film_type, 1, pivot_id)]
+        elif pivot_type == "movie":
+            read = [key for key in circle if key >= (pivot_type, 0, pivot_id)]
+        else:
+            read = [key for key in reversed(circle) if key <= (pivot_type, 1, pivot_id)]
+        return list(dict.fromkeys(film_id for _, _, film_id in read[:SAMPLE_READ]))
 
     def record(self, user_id: str, film: Film, now: float) -> None:
         self.recorded.append(film.id)
@@ -71,9 +87,12 @@ class FakeCatalog:
         return None
 
 
-class NoFilms:
+class Films:
+    def __init__(self, films: Iterable[Film] = ()) -> None:
+        self.films = {one.id: one for one in films}
+
     def get(self, film_id: str) -> Film | None:
-        return None
+        return self.films.get(film_id)
 
     def get_many(self, film_ids: Sequence[str]) -> dict[str, Film]:
         return {}
@@ -88,7 +107,7 @@ class NoFilms:
 
 
 def service(repository: FakeRecommendations, seed: int) -> RecommendationService:
-    views = FilmReader(NoFilms())
+    views = FilmReader(Films(repository.films))
     return RecommendationService(repository, CatalogService(FakeCatalog(), views, 0), views, rng=random.Random(seed))
 
 
@@ -99,7 +118,7 @@ def test_a_typed_request_finds_the_only_match_wherever_the_random_start_falls(se
     repository = FakeRecommendations([match, *others])
     answer = service(repository, seed).recommend("u", [], [WESTERN.id], "tv")
     assert answer.film == match
-    assert len(repository.samples) <= 2
+    assert len(repository.samples) + len(repository.genre_samples) <= 2
     assert repository.recorded == [match.id]
 
 
@@ -108,7 +127,30 @@ def test_a_request_of_either_type_finds_a_genre_only_series_have(seed: int) -> N
     match = film("tv", WESTERN)
     repository = FakeRecommendations([match, *(film("movie", DRAMA) for _ in range(SAMPLE_READ - 2))])
     assert service(repository, seed).recommend("u", [], [WESTERN.id], None).film == match
-    assert len(repository.samples) <= 2
+    assert len(repository.samples) + len(repository.genre_samples) <= 2
+
+
+@pytest.mark.parametrize("movie_type", ["movie", None])
+def test_a_rare_genre_is_found_from_any_random_point(movie_type: FilmType | None) -> None:
+    rare = [film("movie", WESTERN) for _ in range(2)]
+    watched = rare[0]
+    repository = FakeRecommendations([*rare, *(film("movie", DRAMA) for _ in range(500)), film("tv", DRAMA)])
+    repository.excluded = {watched.id}
+    for seed in range(40):
+        assert service(repository, seed).recommend("u", [], [WESTERN.id], movie_type).film == rare[1]
+    assert repository.samples == []  # the genre's own order always reached it
+
+
+def test_unknown_genre_and_mood_ids_add_nothing() -> None:
+    western, drama = film("movie", WESTERN), film("movie", DRAMA)
+    repository = FakeRecommendations([western, drama])
+    unknown = str(uuid.uuid4())
+    for seed in range(10):
+        assert service(repository, seed).recommend("u", [unknown], [unknown, WESTERN.id], "movie").film == western
+    with pytest.raises(NotFound, match="No suitable film found"):
+        service(repository, seed=1).recommend("u", [unknown], [unknown], "movie")
+    with pytest.raises(NotFound, match="No suitable film found"):
+        service(repository, seed=1).recommend("u", [unknown], [], None)
 
 
 @pytest.mark.parametrize("movie_type", ["movie", None])
