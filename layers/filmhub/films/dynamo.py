@@ -143,10 +143,12 @@ def put_new_film(film: Film, created_at: str, external: ExternalRef | None = Non
     Two round trips: the heads the film may enter, then one transaction (again, with the heads read
     afresh, when a concurrent write changed one of them meanwhile)."""
     entries = film_entries(film)
-    fixed = [_save(film_to_item(film, created_at), FilmItem.PK.does_not_exist())]
-    if external is not None:
-        fixed.append(_save(external_claim(film, external), ExternalIdClaim.PK.does_not_exist()))
-    fixed += [_save(item) for item in genre_memberships(film)]
+    # The film and its claim first: their positions tell a lost race (already stored) from other failures.
+    conditions = [FilmItem.PK.does_not_exist(), ExternalIdClaim.PK.does_not_exist()]
+    fixed = [
+        _save(item, conditions[position] if position < 1 + (external is not None) else None)
+        for position, item in enumerate(film_items(film, created_at, external))
+    ]
     for attempt in range(1, COMMIT_ATTEMPTS + 1):
         heads = read_heads(entries)
         try:
@@ -213,8 +215,27 @@ def _commit(writes: list[Write]) -> None:
             write(tx)
 
 
+def film_items(film: Film, created_at: str, external: ExternalRef | None = None) -> list[TableItem]:
+    """The items a new film is stored as, index heads aside: the film, its claim, its genre memberships."""
+    items: list[TableItem] = [film_to_item(film, created_at)]
+    if external is not None:
+        items.append(external_claim(film, external))
+    return [*items, *genre_memberships(film)]
+
+
+def heads_with(added: Mapping[str, Mapping[str, int]], stored: Mapping[str, Mapping[str, int]]) -> list[IndexHead]:
+    """The heads ``stored`` with the ``added`` entries merged in, each trimmed to its best."""
+    heads = []
+    for partition, entries in added.items():
+        ranks = best([stored.get(partition, {}), entries])
+        head = IndexHead(*IndexHead.key(partition), size=len(ranks))
+        head.ranks = ranks
+        heads.append(head)
+    return heads
+
+
 def bulk_put_films(films: list[tuple[Film, ExternalRef | None]], created_at: str) -> None:
-    """Write many films at once with BatchWriteItem (seeding, benchmarks): the same items as ``put_new_film``.
+    """Write many films at once with BatchWriteItem (seeding): the same items as ``put_new_film``.
 
     Not conditional: callers pass films with stable ids, so a repeat overwrites with the same data.  The
     films' index entries are merged with the heads already stored and each head is trimmed to its best.
@@ -222,27 +243,20 @@ def bulk_put_films(films: list[tuple[Film, ExternalRef | None]], created_at: str
     added: dict[str, dict[str, int]] = {}
     with TableItem.batch_write() as batch:
         for film, external in films:
-            batch.save(film_to_item(film, created_at))
-            if external is not None:
-                batch.save(external_claim(film, external))
-            for membership in genre_memberships(film):
-                batch.save(membership)
+            for item in film_items(film, created_at, external):
+                batch.save(item)
             for partition, rank in film_entries(film).items():
                 added.setdefault(partition, {})[film.id] = rank
     merge_into_heads(added)
 
 
 def merge_into_heads(added: Mapping[str, Mapping[str, int]]) -> None:
-    """Merge entries into the stored heads, each trimmed to its best, with BatchGetItem then BatchWriteItem puts.
+    """Merge entries into the stored heads with BatchGetItem then BatchWriteItem puts.
 
     For bulk work only (seeding, migration): a film admitted by another writer between the read and the put
     of a head is dropped from it."""
-    stored = read_heads(added)
     with TableItem.batch_write() as batch:
-        for partition, entries in added.items():
-            ranks = best([stored.get(partition, {}), entries])
-            head = IndexHead(*IndexHead.key(partition), size=len(ranks))
-            head.ranks = ranks
+        for head in heads_with(added, read_heads(added)):
             batch.save(head)
 
 

@@ -1,0 +1,101 @@
+"""The catalog's invariants at CI size (2,000 synthetic films; ``make bench-scale`` measures 1k-100k):
+a film write costs no more at 2k films than at 1k, every index item stays small, a common prefix is
+searched within the budget, and a genre held by 0.1 % of the films is always recommended."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
+
+from filmhub import wiring
+from filmhub.catalog.dynamo import DynamoCatalogRepository
+from filmhub.catalog.service import CatalogService
+from filmhub.core.entities import Film
+from filmhub.films.dynamo import put_new_film
+from filmhub.recommendations.dynamo import DynamoRecommendationRepository
+from filmhub.recommendations.service import RecommendationService
+from filmhub.settings import get_settings
+from filmhub.table.models import FilmState
+from tests.support.api import ApiClient
+from tests.support.aws import DynamoCallCounter, mocked_aws
+from tests.support.capacity import TransactionWriteMeter, item_size, request_units
+from tests.support.fixtures import new_user_token
+from tests.support.synthetic import RARE_GENRE, load, synthetic_catalog
+
+#: An index item stays within half a read unit (4 KB): one eventually consistent read costs 0.5 RRU.
+MAX_INDEX_ITEM_BYTES = 4096
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Iterator[list[Film]]:
+    with mocked_aws():
+        from filmhub.seed.seeder import seed_catalog
+
+        seed_catalog()
+        yield synthetic_catalog(2000)
+
+
+def one_more(title: str, popularity: int) -> Film:
+    return Film(id=str(uuid.uuid4()), title=title, description="Ночь, город и любовь: герой ищет брата.",
+                popularity=popularity)  # fmt: skip
+
+
+def write_units(film: Film) -> int:
+    with TransactionWriteMeter().metering() as meter:
+        assert put_new_film(film, "2026-01-02T00:00:00+00:00")
+    return meter.write_units
+
+
+def largest_index_item() -> int:
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][get_settings().aws_region].tables[get_settings().table_name]
+    return max(item_size(item.to_json()["Attributes"]) for item in table.all_items() if item.hash_key.value[2] == "#")
+
+
+def test_write_cost_does_not_grow_and_index_items_stay_small(catalog: list[Film]) -> None:
+    common, typical = one_more("Любовь и ночь", 10**6), one_more("Охота на ветер", 3)
+    load(catalog[:1000])
+    at_1k = [write_units(replace(film, id=str(uuid.uuid4()))) for film in (common, typical)]
+    load(catalog[1000:])
+    at_2k = [write_units(replace(film, id=str(uuid.uuid4()))) for film in (common, typical)]
+    assert all(later <= earlier * 1.1 for earlier, later in zip(at_1k, at_2k, strict=True)), (at_1k, at_2k)
+    assert largest_index_item() <= MAX_INDEX_ITEM_BYTES
+
+
+def test_a_common_prefix_is_searched_within_the_budget(catalog: list[Film]) -> None:
+    with DynamoCallCounter().counting() as counter:
+        response = ApiClient().get("/films/search", query={"title": "лю", "limit": "50"})
+    assert response.status == 200
+    assert len(response.json) == 50
+    assert all(any(word.startswith("лю") for word in film["title"].lower().split()) for film in response.json)
+    assert counter.total <= 3, counter.calls
+    read_units, _ = request_units(counter.records)
+    # At most: the 8 shards of the prefix's head (under 4 KB: 0.5 RRU each) and the 100 candidate films an
+    # anonymous search reads (0.5 RRU each), whatever the catalog's size.
+    assert read_units <= 8 * 0.5 + 100 * 0.5
+
+
+def test_a_genre_of_a_thousandth_of_the_catalog_is_always_found(
+    catalog: list[Film], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rare = [film for film in catalog if RARE_GENRE in film.genres]
+    assert len(rare) == 2
+    cached = CatalogService(DynamoCatalogRepository(), wiring.film_reader(), cache_seconds=60)
+    for attempt in range(20):
+        service = RecommendationService(
+            DynamoRecommendationRepository(), cached, wiring.film_reader(), rng=random.Random(attempt)
+        )
+        monkeypatch.setattr("recommend.routes.recommendation_service", lambda service=service: service)
+        user_id = str(uuid.uuid4())
+        FilmState(*FilmState.key(user_id, rare[0].id), film_id=rare[0].id, watched_at="2026-01-01").save()
+        query = {"genres_ids": RARE_GENRE.id, **({"movie_type": rare[1].film_type} if attempt % 2 else {})}
+        with DynamoCallCounter().counting() as counter:
+            response = ApiClient().post("/recommend", query=query, token=new_user_token(user_id))
+        assert response.status == 201, response.json
+        assert response.json["id"] == rare[1].id
+        assert counter.total <= 4 + (attempt == 0), counter.calls  # the first try fills the catalog cache
