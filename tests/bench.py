@@ -40,6 +40,7 @@ from tests.support.fixtures import make_films, make_mix, new_user_token, registe
 from tests.support.media import TINY_JPEG, multipart_form
 
 ROOT = Path(__file__).resolve().parent.parent
+SCALE_START = "<!-- bench-scale:start -->"
 SIZES = (1, 10, 100)
 BUDGET = 3
 
@@ -537,7 +538,11 @@ def run(write: bool) -> int:
     lines.append(f"\n`make bench` took {time.perf_counter() - started:.0f} s.")
     print(*lines[-(len(layer_sizes()) + 2) :], sep="\n")
     if write:
-        (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        page = ROOT / "docs" / "benchmarks.md"
+        # `make bench-scale` records its own section: keep it.
+        kept = page.read_text(encoding="utf-8").partition(SCALE_START)
+        scale = f"\n{SCALE_START}{kept[2]}" if kept[1] else ""
+        page.write_text("\n".join(lines) + "\n" + scale, encoding="utf-8")
     if over_budget:
         print("OVER BUDGET:", *over_budget, sep="\n  ")
         return 1

@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.dynamodb.models import dynamodb_backends
 
 from filmhub import wiring
 from filmhub.catalog.dynamo import DynamoCatalogRepository
@@ -20,13 +18,12 @@ from filmhub.core.entities import Film
 from filmhub.films.dynamo import put_new_film
 from filmhub.recommendations.dynamo import DynamoRecommendationRepository
 from filmhub.recommendations.service import RecommendationService
-from filmhub.settings import get_settings
 from filmhub.table.models import FilmState
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter, mocked_aws
-from tests.support.capacity import TransactionWriteMeter, item_size, request_units
+from tests.support.capacity import TransactionWriteMeter, request_units
 from tests.support.fixtures import new_user_token
-from tests.support.synthetic import RARE_GENRE, load, synthetic_catalog
+from tests.support.synthetic import RARE_GENRE, largest_index_item, load, synthetic_catalog
 
 #: An index item stays within half a read unit (4 KB): one eventually consistent read costs 0.5 RRU.
 MAX_INDEX_ITEM_BYTES = 4096
@@ -50,11 +47,6 @@ def write_units(film: Film) -> int:
     with TransactionWriteMeter().metering() as meter:
         assert put_new_film(film, "2026-01-02T00:00:00+00:00")
     return meter.write_units
-
-
-def largest_index_item() -> int:
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][get_settings().aws_region].tables[get_settings().table_name]
-    return max(item_size(item.to_json()["Attributes"]) for item in table.all_items() if item.hash_key.value[2] == "#")
 
 
 def test_write_cost_does_not_grow_and_index_items_stay_small(catalog: list[Film]) -> None:

@@ -24,6 +24,7 @@ from filmhub.films.dynamo import film_items, heads_with, read_heads
 from filmhub.films.index import film_entries
 from filmhub.seed.catalog import GENRES, GENRES_BY_NAME
 from filmhub.settings import get_settings
+from tests.support.capacity import item_size
 
 RARE_GENRE = GENRES_BY_NAME["телевизионный фильм"]
 #: Share of a language's titles with its most common word: "и" ends up in a quarter of all titles.
@@ -334,3 +335,11 @@ def load(films: Iterable[Film], created_at: str = "2026-01-01T00:00:00+00:00") -
         backend.put_item(settings.table_name, head.serialize())
         written += 1
     return written
+
+
+def largest_index_item() -> int:
+    """The size of the largest index item (``TW#``/``DW#`` head) in the moto table, as DynamoDB counts it."""
+    settings = get_settings()
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.aws_region].tables[settings.table_name]
+    heads = (item for item in table.all_items() if item.hash_key.value.startswith(("TW#", "DW#")))
+    return max(item_size(item.to_json()["Attributes"]) for item in heads)
