@@ -7,9 +7,9 @@ it; for a common one it holds the best: whole-word matches before prefix-only on
 A search reads the heads of all its tokens in one BatchGetItem; a write reads the heads it may enter,
 then updates only those the film enters (see ``films/dynamo.py``).
 
-Tokens of one or two letters ("по", "и", "2") are in nearly every title: their heads are written in
-``SHORT_TOKEN_SHARDS`` shards (by a hash of the film id) and read all together, so that neither the writes
-nor the reads of one such token land on one partition.
+Tokens of one to three letters ("и", "по", "the", "люб") are the ones in a large share of all titles: their
+heads are written in ``SHORT_TOKEN_SHARDS`` shards (by a hash of the film id) and read all together, so that
+neither the writes nor the reads of one such token land on one partition (the arithmetic is in TABLE.md).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from filmhub.table.operations import TRANSACTION_LIMIT
 HEAD_SIZE = 64
 #: A write that did not read the head (an edit) adds to it only below this size; a write that read it trims it.
 HEAD_HARD_CAP = 2 * HEAD_SIZE
-SHORT_TOKEN = 2
+SHORT_TOKEN = 3
 SHORT_TOKEN_SHARDS = 8
 #: Rank bonus of a whole-word match over a prefix-only one; popularity (a vote count) stays below it.
 WHOLE_WORD = 10**12
