@@ -141,7 +141,8 @@ def measure(size: int) -> Row:
 
 HEADER = [
     "| films | POST /films WRU (common words / typical) | its calls | largest index item | "
-    "search `лю`: calls, RRU | search a word of one title: calls, RRU | POST /recommend, 0.1 % genre: most calls, found |",
+    "search `лю`: calls, RRU | search a word of one title: calls, RRU | "
+    "POST /recommend, 0.1 % genre: most calls, found |",
     "|---|---|---|---|---|---|---|",
 ]
 
