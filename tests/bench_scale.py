@@ -172,7 +172,7 @@ def section(rows: list[Row], seconds: float) -> str:
             "the answer is one of the others; the catalog cache is warm. The common-words film has the highest "
             "popularity, so it enters every head it has: it costs more while those heads fill up to 64 films (the 8 "
             "shards of a short prefix at 512), then no more (at most 98 heads of ≤ 3 KB); a typical film enters "
-            "fewer full heads as the catalog grows. \"its calls\": the heads read and the transaction (the API adds "
+            'fewer full heads as the catalog grows. "its calls": the heads read and the transaction (the API adds '
             "the genres lookup when its cache is cold).\n",
             *HEADER,
             *(line(row) for row in rows),
