@@ -11,7 +11,7 @@ PYPATH    := PYTHONPATH=layers:functions:.
 BOOTSTRAP_PYTHON ?= $(shell for c in python3.13 "env PYENV_VERSION=3.13.0 python3" python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: help setup run test lint format bench bench-imports unit integration e2e infra clean admin tools layers synth deploy deploy-local destroy destroy-local seed-remote bot-webhook
+.PHONY: help setup run test lint format bench bench-imports bench-scale migrate unit integration e2e infra clean admin tools layers synth deploy deploy-local destroy destroy-local seed-remote bot-webhook
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -45,6 +45,9 @@ bench: $(STAMP)  ## DynamoDB calls, latency, cost, import time and memory per en
 
 bench-imports: $(STAMP)  ## only the cold imports: each API function within 1.5x a bare import boto3 (about a minute)
 	$(PYPATH) $(PY) -m tests.bench --imports
+
+bench-scale: $(STAMP)  ## cost per film write, search and recommendation at 1k/10k/100k films (SIZES=…, WRITE=1 records it)
+	$(PYPATH) $(PY) -m tests.bench_scale $(if $(SIZES),--sizes $(SIZES)) $(if $(WRITE),--write)
 
 unit integration e2e infra: $(STAMP)
 	$(PYPATH) $(PY) -m pytest tests/$@
@@ -117,6 +120,9 @@ destroy-local: $(STAMP) $(NPM_STAMP) $(LAYERS_STAMP)  ## delete the stack from L
 
 seed-remote: $(STAMP)  ## seed genres/moods/mixes into the deployed STAGE table (idempotent; FORCE=1 rewrites)
 	$(PYPATH) $(PY) scripts/seed_remote.py --stack FilmHub-$(STAGE) $(if $(FORCE),--force) $(if $(ENDPOINT_URL),--endpoint-url $(ENDPOINT_URL))
+
+migrate: $(STAMP)  ## upgrade the STAGE table to the bounded film index (resumable, idempotent; AGAIN=1, PAGES=n)
+	$(PYPATH) $(PY) scripts/migrate.py --stack FilmHub-$(STAGE) $(if $(AGAIN),--again) $(if $(PAGES),--pages $(PAGES)) $(if $(ENDPOINT_URL),--endpoint-url $(ENDPOINT_URL))
 
 # --- telegram
 bot-webhook: $(STAMP)  ## register the bot's webhook, secret and commands with Telegram (WEBHOOK_URL=… or the STAGE stack)

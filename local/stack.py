@@ -236,11 +236,16 @@ class LocalStack:
             self.snapshot.restore(dynamodb, s3, self.config.table_name, self.config.bucket) if self.snapshot else 0
         )
 
+        from filmhub.films.migration import mark_current, migrate
         from filmhub.seed.seeder import seed
 
+        # A data folder saved by an older version: films created through the API are indexed anew too.
+        upgrade = migrate() if restored else mark_current()
         report = seed()
         self.log(
-            f"table {self.config.table_name}: restored {restored} items; seed "
+            f"table {self.config.table_name}: restored {restored} items; "
+            + (f"index upgraded ({upgrade.films} films); " if upgrade and not upgrade.skipped else "")
+            + "seed "
             + ("already present" if report.skipped else f"wrote {report.films} films, {report.mixes} mixes")
         )
         self._dynamodb, self._s3 = dynamodb, s3
@@ -262,7 +267,7 @@ class LocalStack:
         gateway = LocalGateway(get_settings().cors_origins, functions=self._functions)
         self._server = serve(gateway, self.config.host, self.config.port, self._log_request)
         if self.snapshot:
-            if not report.skipped:
+            if not report.skipped or (upgrade and not upgrade.skipped):
                 self._dirty.set()  # saved by the autosave thread, not before serving
             threading.Thread(target=self._autosave, name="local-autosave", daemon=True).start()
         if self.config.data_dir:

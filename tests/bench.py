@@ -36,10 +36,12 @@ from infra.function_settings import settings_for
 from local.gateway import RouteTable
 from tests.support.api import ApiClient, ApiResponse
 from tests.support.aws import DynamoCallCounter, mocked_aws
+from tests.support.capacity import request_units
 from tests.support.fixtures import make_films, make_mix, new_user_token, register_user
 from tests.support.media import TINY_JPEG, multipart_form
 
 ROOT = Path(__file__).resolve().parent.parent
+SCALE_START = "<!-- bench-scale:start -->"
 SIZES = (1, 10, 100)
 BUDGET = 3
 
@@ -319,7 +321,6 @@ def _a_mood(api: ApiClient) -> str:
 #: Latency: warm calls per endpoint, at this list size for the endpoints whose cost grows with a list.
 LATENCY_SAMPLES = 50
 LATENCY_SIZE = 10
-READ_UNIT_BYTES, WRITE_UNIT_BYTES = 4096, 1024
 MIB = 1024 * 1024
 
 
@@ -351,61 +352,6 @@ class Latency:
     p50_ms: float
     p99_ms: float
     statuses: Counter[int]
-
-
-def item_size(item: dict[str, Any]) -> int:
-    """An item's size as DynamoDB bills it (attribute names plus values), close enough for an estimate."""
-    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
-
-
-def _value_size(value: dict[str, Any]) -> int:
-    ((kind, inner),) = value.items()
-    if kind == "S":
-        return len(inner.encode())
-    if kind == "N":
-        return len(inner.lstrip("-").replace(".", "")) // 2 + 2
-    if kind == "B":
-        return len(inner)
-    if kind in ("SS", "NS", "BS"):
-        return sum(_value_size({kind[0]: member}) for member in inner)
-    if kind == "L":
-        return 3 + sum(1 + _value_size(member) for member in inner)
-    if kind == "M":
-        return 3 + len(inner) + item_size(inner)
-    return 1  # BOOL, NULL
-
-
-def _units(size: int, unit: int) -> int:
-    return max(1, -(-size // unit))
-
-
-def request_units(records: list[tuple[str, dict, dict]]) -> tuple[float, float]:
-    """Read and write request units of the recorded calls, on the base table (index updates not included)."""
-    reads = writes = 0.0
-    for operation, params, result in records:
-        factor = 1.0 if params.get("ConsistentRead") else 0.5
-        if operation == "GetItem":
-            reads += factor * _units(item_size(result.get("Item", {})), READ_UNIT_BYTES)
-        elif operation == "BatchGetItem":
-            for table, wanted in params["RequestItems"].items():
-                found = result.get("Responses", {}).get(table, [])
-                missing = len(wanted["Keys"]) - len(found)  # a key not found costs the minimum too
-                units = sum(_units(item_size(item), READ_UNIT_BYTES) for item in found) + missing
-                reads += (1.0 if wanted.get("ConsistentRead") else 0.5) * units
-        elif operation in ("Query", "Scan"):
-            reads += factor * _units(sum(item_size(item) for item in result.get("Items", [])), READ_UNIT_BYTES)
-        elif operation == "PutItem":
-            writes += _units(item_size(params["Item"]), WRITE_UNIT_BYTES)
-        elif operation in ("UpdateItem", "DeleteItem"):
-            writes += _units(item_size(result.get("Attributes", {})), WRITE_UNIT_BYTES)
-        elif operation == "BatchWriteItem":
-            batches = params["RequestItems"].values()
-            items = [request.get("PutRequest", {}).get("Item", {}) for batch in batches for request in batch]
-            writes += sum(_units(item_size(item), WRITE_UNIT_BYTES) for item in items)
-        elif operation == "TransactWriteItems":
-            actions = [action.get("Put", {}).get("Item", {}) for action in params["TransactItems"]]
-            writes += 2 * sum(_units(item_size(item), WRITE_UNIT_BYTES) for item in actions)
-    return reads, writes
 
 
 def measure_usage(case: BenchCase, size: int) -> Usage:
@@ -661,7 +607,11 @@ def run(write: bool) -> int:
     lines.append(f"\n`make bench` took {time.perf_counter() - started:.0f} s.")
     print(*lines[-(len(layer_sizes()) + 2) :], sep="\n")
     if write:
-        (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        page = ROOT / "docs" / "benchmarks.md"
+        # `make bench-scale` records its own section: keep it.
+        kept = page.read_text(encoding="utf-8").partition(SCALE_START)
+        scale = f"\n{SCALE_START}{kept[2]}" if kept[1] else ""
+        page.write_text("\n".join(lines) + "\n" + scale, encoding="utf-8")
     if over_budget:
         print("OVER BUDGET:", *over_budget, sep="\n  ")
     if over_import_limit:

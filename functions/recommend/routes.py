@@ -23,9 +23,11 @@ IdList = Annotated[list[UUID] | None, Query(description="Repeat the name or sepa
 @router.post(
     "/recommend",
     summary="One film for the caller: from the wish list first, else from the catalog",
+    description="Wanted genres are `genres_ids` and the genres of `moods_ids`; ids that name no genre or mood add "
+    "nothing, and when every id given is unknown nothing is suitable (404).",
     tags=TAGS,
     security=BEARER,
-    responses=route_responses(201, 400, 401, 404, 422),
+    responses=route_responses(201, 401, 404, 422),
 )
 def recommend(
     moods_ids: IdList = None,

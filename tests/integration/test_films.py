@@ -10,7 +10,7 @@ from filmhub.core.ids import genre_id, imported_film_id
 from filmhub.recommendations.dynamo import DynamoRecommendationRepository
 from filmhub.table.models import FilmState
 from tests.support.api import ApiClient
-from tests.support.aws import DynamoCallCounter
+from tests.support.aws import DynamoCallCounter, dynamodb_error, failing_dynamodb
 from tests.support.fixtures import make_films, new_user_token
 
 pytestmark = pytest.mark.usefixtures("seeded_aws")
@@ -263,10 +263,26 @@ def test_call_budgets() -> None:
         search(api, description="банкир тюрьма тоннель", limit=50)
     for counter in (created, fetched, edited, title_page, description_page):
         assert counter.total <= 3, counter.calls
-    assert created.calls == {"Query": 1, "TransactWriteItems": 1}  # genres (cache off in tests) + the write
+    # Genres (cache off in tests), the index heads the film may enter, then the write.
+    assert created.calls == {"Query": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
 
 
 def test_films_are_in_the_openapi_document() -> None:
     paths = ApiClient().get("/api/schema/openapi.json").json["paths"]
     assert {"/films", "/films/search", "/films/{film_id}", "/films/{film_id}/poster",
             "/films/{film_id}/poster/upload-url", "/films/{film_id}/poster/confirm"} <= set(paths)  # fmt: skip
+
+
+def test_a_write_that_lost_a_race_for_an_index_head_is_tried_again() -> None:
+    # Two films entering one head at once: DynamoDB cancels one transaction (TransactionConflict); the
+    # loser reads the heads afresh and writes again instead of answering 500.
+    _, api = owner()
+    word = unique("Гонка")
+    conflict = dynamodb_error(
+        "TransactionCanceledException",
+        CancellationReasons=[{"Code": "None"}, {"Code": "TransactionConflict"}],
+    )
+    with failing_dynamodb(conflict, times=1, operation="TransactWriteItems") as failed:
+        film = create(api, title=f"{word} кино")
+    assert failed == ["TransactWriteItems"]
+    assert [f["id"] for f in search(api, title=word)] == [film["id"]]

@@ -55,8 +55,8 @@ def test_a_discovered_film_is_imported_with_its_genres(tmdb: respx.MockRouter, u
     assert params["with_genres"] == "878"
     assert params["vote_average.gte"] == "5"
     # The catalog Query (uncached in tests; cached in a running container), the history Query, the
-    # import and the recording write.
-    assert counter.calls == {"Query": 2, "TransactWriteItems": 2}, counter.calls
+    # import (the index heads it may enter, then its transaction) and the recording write.
+    assert counter.calls == {"Query": 2, "BatchGetItem": 1, "TransactWriteItems": 2}, counter.calls
     assert user.get(f"/films/{response.json['id']}").status == 200  # imported into the catalog
     again = user.post("/recommend", query={"genres_ids": genre_id("фантастика"), "movie_type": "movie"})
     assert again.json["id"] != response.json["id"]  # recommended in the last 24 h: the catalog answers

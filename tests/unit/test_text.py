@@ -29,7 +29,7 @@ def test_query_tokens_match_index_tokens_of_the_title() -> None:
 
 def test_a_long_title_keeps_every_whole_word_token_within_the_cap() -> None:
     from filmhub.core.entities import Film
-    from filmhub.films.dynamo import MAX_TITLE_TOKENS, title_tokens
+    from filmhub.films.index import MAX_TITLE_TOKENS, title_tokens
 
     long_words = [f"слово{number:02d}абвгдеж" for number in range(12)]  # 12 words of 13 letters
     film = Film(id="f", title=" ".join(long_words), description="d")

@@ -52,14 +52,17 @@ class CatalogService:
                 return mood
         raise NotFound("Mood not found")
 
-    def wanted_genres(self, mood_ids: Iterable[str], genre_ids: Iterable[str]) -> list[Genre]:
-        """The given genres ∪ the genres of the given moods, from one catalog read; unknown ids: 400."""
+    def wanted_genres(self, mood_ids: Iterable[str], genre_ids: Iterable[str]) -> list[Genre] | None:
+        """The given genres ∪ the genres of the given moods, from one catalog read; None when neither is given.
+
+        Ids that name no genre or mood add nothing (clients send such filters and expect an answer, not a
+        400): a filter of unknown ids only is an empty list."""
         genres, moods = self._genres_and_moods.get()
-        given = set(dict.fromkeys(genre_ids))
-        if not given <= {genre.id for genre in genres}:
-            raise InvalidInput("Genre not found")
-        wanted = given | self.genre_ids_of_moods(mood_ids, moods)
-        return [genre for genre in genres if genre.id in wanted]
+        given_genres, given_moods = set(genre_ids), set(mood_ids)
+        if not given_genres and not given_moods:
+            return None
+        linked = {genre_id for mood in moods if mood.id in given_moods for genre_id in mood.genre_ids}
+        return [genre for genre in genres if genre.id in given_genres | linked]
 
     def genre_ids_of_moods(self, mood_ids: Iterable[str], moods: list[Mood] | None = None) -> set[str]:
         by_id = {mood.id: mood for mood in (moods if moods is not None else self.moods())}

@@ -55,6 +55,8 @@ class Film:
     original_title: str | None = None
     kinopoisk_id: int | None = None
     poster_key: str | None = None
+    #: A snapshot of the provider's vote count when imported (0 for films users create): ranks search hits.
+    popularity: int = 0
 
 
 @dataclass(frozen=True)

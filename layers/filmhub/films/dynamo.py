@@ -1,37 +1,43 @@
 """The films' DynamoDB adapter: film reads (with a caller's flags) and writes.
 
-A new film, its external-id claim and its index postings go in one transaction.  The postings
-(``TOKEN#<prefix>`` for titles, ``DTOKEN#<stem>`` for descriptions) are sized so that a new film
-always fits DynamoDB's 100 actions per transaction.
+A new film, its external-id claim, its genre memberships and its index entries go in one transaction.
+The index (``films/index.py``) is a bounded head item per token: a new film first reads the heads it may
+enter (one BatchGetItem), then writes only those it enters, so its cost does not grow with the catalog.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pynamodb.attributes import Attribute
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from filmhub.accounts.write_guard import CallerGuard
 from filmhub.core.entities import NO_FLAGS, Film, FilmFlags, Genre
+from filmhub.films.index import HEAD_HARD_CAP, admit, best, film_entries
 from filmhub.films.ports import ExternalRef, Poster, StoredFilm
-from filmhub.films.text import MAX_PREFIX, index_tokens, keywords, words
 from filmhub.limits.ports import Quota
-from filmhub.table.models import DescriptionToken, ExternalIdClaim, FilmItem, FilmState, GenreRef, TableItem, TitleToken
-from filmhub.table.operations import TRANSACTION_LIMIT, batch_get, cancelled_by_condition, condition_failed, transaction
+from filmhub.table.models import ExternalIdClaim, FilmItem, FilmState, GenreMembership, GenreRef, IndexHead, TableItem
+from filmhub.table.operations import (
+    TRANSACTION_LIMIT,
+    batch_get,
+    cancelled_by_condition,
+    condition_failed,
+    conflicted,
+    failed_conditions,
+    transaction,
+)
 
-#: Room left for postings once the film and its external-id claim (an import) or its author's guards (a user's
-#: film: the author exists, the author's quota has room) are in.
-INDEX_TOKEN_BUDGET = TRANSACTION_LIMIT - 3
-MAX_TITLE_TOKENS = 75
-#: Description keywords index the premise (the first sentences) of a film, not every word of it.
-MAX_DESCRIPTION_TOKENS = 24
+#: A new film's transaction is tried again (heads read afresh) when a concurrent write got in between.
+COMMIT_ATTEMPTS = 3
+#: Genre memberships: each film is in its genre's sampling order twice (see ``GenreMembership``).
+MEMBERSHIP_COPIES = (0, 1)
 
-PostingModel = type[TitleToken] | type[DescriptionToken]
 Write = Callable[[TransactWrite], None]
 
 
@@ -52,6 +58,7 @@ def film_to_item(film: Film, created_at: str) -> FilmItem:
         owner_id=film.owner_id,
         genres=_genre_refs(film),
         genre_ids=_genre_ids(film),
+        popularity=film.popularity,
         created_at=created_at,
     )
     item.GSI5PK, item.GSI5SK = FilmItem.sampling_key(film.film_type, film.id)
@@ -60,24 +67,15 @@ def film_to_item(film: Film, created_at: str) -> FilmItem:
     return item
 
 
-def title_tokens(film: Film) -> list[str]:
-    """Tokens of the title (and original title), capped for the transaction.
-
-    Every word's whole-word token (what a query for that word looks up) comes first, so a long title
-    stays findable by each of its words; the remaining prefixes follow, shortest first.
-    """
-    text = f"{film.title} {film.original_title or ''}"
-    whole_words = [word[:MAX_PREFIX] for word in words(text)]
-    prefixes = sorted(index_tokens(film.title) | index_tokens(film.original_title or ""), key=lambda t: (len(t), t))
-    return list(dict.fromkeys([*whole_words, *prefixes]))[:MAX_TITLE_TOKENS]
-
-
-def description_tokens(film: Film) -> list[str]:
-    """Keyword stems of the description, first ones first, within what the title tokens leave of the budget.
-
-    A function of the title and the description only, so an edit can recompute what was indexed."""
-    room = min(MAX_DESCRIPTION_TOKENS, INDEX_TOKEN_BUDGET - len(title_tokens(film)))
-    return keywords(film.description)[: max(room, 0)]
+def genre_memberships(film: Film, genres: Iterable[Genre] | None = None) -> list[GenreMembership]:
+    """The film's membership items in each of ``genres`` (its own by default)."""
+    items = []
+    for genre in film.genres if genres is None else genres:
+        for copy in MEMBERSHIP_COPIES:
+            item = GenreMembership(*GenreMembership.key(film.id, genre.id, copy), film_id=film.id)
+            item.GSI5PK, item.GSI5SK = GenreMembership.sampling_key(genre.id, film.film_type, copy, film.id)
+            items.append(item)
+    return items
 
 
 def _save(item: TableItem, condition: Condition | None = None) -> Write:
@@ -88,12 +86,52 @@ def _update(item: TableItem, actions: list[Action], condition: Condition | None 
     return lambda tx: tx.update(item, actions=actions, condition=condition)
 
 
-def _posting_writes(model: PostingModel, film_id: str, tokens: Iterable[str], add: bool) -> list[Write]:
-    """Add the film to (or drop it from) the posting list of each token; ``kind`` is set on creation."""
-    actions: list[Action] = (
-        [model.film_ids.add({film_id}), model.kind.set(model)] if add else [model.film_ids.delete({film_id})]
-    )
-    return [_update(model(*model.key(token)), actions) for token in sorted(tokens)]
+def _delete(item: TableItem) -> Write:
+    return lambda tx: tx.delete(item)
+
+
+def _rank(value: int) -> dict[str, str]:
+    return {"N": str(value)}
+
+
+def read_heads(partitions: Iterable[str]) -> dict[str, dict[str, int]]:
+    """The entries of these heads (absent heads are empty), in one BatchGetItem per 100."""
+    items = batch_get([IndexHead.key(partition) for partition in partitions])
+    return {item.PK: item.ranks for item in items if isinstance(item, IndexHead)}
+
+
+def admitting_writes(film_id: str, entries: Mapping[str, int], heads: Mapping[str, Mapping[str, int]]) -> list[Write]:
+    """Updates of the heads the film enters, each trimmed back to ``HEAD_SIZE`` (the heads were read)."""
+    writes = []
+    for partition, rank in sorted(entries.items()):
+        head = heads.get(partition, {})
+        evicted = admit(head, film_id, rank)
+        if evicted is None:
+            continue
+        size = len(head) + (film_id not in head) - len(evicted)
+        actions: list[Action] = [
+            IndexHead.kind.set(IndexHead),  # type: ignore[arg-type]
+            Path(film_id).set(_rank(rank)),
+            IndexHead.size.set(size),
+            *(Path(other).remove() for other in evicted),
+        ]
+        writes.append(_update(IndexHead(*IndexHead.key(partition)), actions))
+    return writes
+
+
+def _blind_add(partition: str, film_id: str, rank: int, new: bool) -> Write:
+    """Add a film to a head without having read it: only while the head is under its hard cap."""
+    actions: list[Action] = [IndexHead.kind.set(IndexHead), Path(film_id).set(_rank(rank))]  # type: ignore[arg-type]
+    if new:
+        actions.append(IndexHead.size.add(1))
+    below_cap = IndexHead.size.does_not_exist() | (IndexHead.size < HEAD_HARD_CAP)
+    return _update(IndexHead(*IndexHead.key(partition)), actions, below_cap)
+
+
+def _blind_remove(partition: str, film_id: str) -> Write:
+    # The size is left as it is (the film may have been pushed out already): an over-count, corrected by the
+    # next write that reads the head.
+    return _update(IndexHead(*IndexHead.key(partition)), [Path(film_id).remove()])
 
 
 def external_claim(film: Film, external: ExternalRef) -> ExternalIdClaim:
@@ -107,32 +145,46 @@ def _author_guard(film: Film, quota: Quota | None) -> CallerGuard | None:
 
 
 def put_new_film(film: Film, created_at: str, external: ExternalRef | None = None, quota: Quota | None = None) -> bool:
-    """Write a new film; False (and nothing written) when ``external`` was already imported."""
+    """Write a new film; False (and nothing written) when it or ``external`` was already stored.
+
+    Two round trips: the heads the film may enter, then one transaction (again, with the heads read
+    afresh, when a concurrent write changed one of them meanwhile).  A user's film carries its author's
+    guard (``UnknownCaller`` / ``QuotaExhausted`` when it refuses)."""
+    entries = film_entries(film)
     guard = _author_guard(film, quota)
-    writes: list[Write] = [guard.add_to] if guard else []
-    writes.append(_save(film_to_item(film, created_at), FilmItem.PK.does_not_exist()))
-    if external is not None:
-        writes.append(_save(external_claim(film, external), ExternalIdClaim.PK.does_not_exist()))
-    writes += _posting_writes(TitleToken, film.id, title_tokens(film), add=True)
-    writes += _posting_writes(DescriptionToken, film.id, description_tokens(film), add=True)
-    try:
-        _commit(writes)
-    except TransactWriteError as error:
-        if guard:
-            guard.raise_if_refused(error)
-        if cancelled_by_condition(error):
-            return False
-        raise
-    return True
+    # DynamoDB gets condition checks (the guard's) first, then puts: the film and its claim lead the puts, so
+    # their positions tell a lost race (already stored) from other failures.
+    first_put = 1 if guard else 0
+    conditions = [FilmItem.PK.does_not_exist(), ExternalIdClaim.PK.does_not_exist()]
+    fixed: list[Write] = [guard.add_to] if guard else []
+    fixed += [
+        _save(item, conditions[position] if position < 1 + (external is not None) else None)
+        for position, item in enumerate(film_items(film, created_at, external))
+    ]
+    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+        heads = read_heads(entries)
+        try:
+            _commit([*fixed, *admitting_writes(film.id, entries, heads)])
+            return True
+        except TransactWriteError as error:
+            if guard:
+                guard.raise_if_refused(error)
+            lost = cancelled_by_condition(error, first_put)
+            if lost or (external is not None and cancelled_by_condition(error, first_put + 1)):
+                return False
+            if attempt == COMMIT_ATTEMPTS or not conflicted(error):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
 
 def update_film(old: Film, revision: str | None, new: Film, updated_at: str, quota: Quota | None = None) -> bool:
-    """Apply an edit of title, description, country, year and genres to ``old``, with the postings it
-    changes; False (nothing written) when the film changed since ``revision`` was read.
+    """Apply an edit of title, description, country, year and genres to ``old``, with the index entries and
+    genre memberships it changes; False (nothing written) when the film changed since ``revision`` was read.
 
-    The film and every new posting always fit one transaction.  Stale postings are
-    removed in it too when there is room, otherwise by a second one: a stale posting can only make
-    search consider a film that it then rejects (search checks hits against the film's text).
+    The heads are not read (an edit stays within three round trips): the film is added to the heads of its
+    new tokens while they are under their hard cap (a head at its cap is skipped: it is full of films ranked
+    at least as well, most likely), and removed from those of tokens it lost.  The film and its additions
+    always fit one transaction; the removals go there too when there is room, else in a second one.
     """
     actions: list[Action] = [
         FilmItem.title.set(new.title),
@@ -145,22 +197,39 @@ def update_film(old: Film, revision: str | None, new: Film, updated_at: str, quo
     ]
     unchanged: Condition = FilmItem.updated_at == revision if revision else FilmItem.updated_at.does_not_exist()
     guard = _author_guard(new, quota)
+    old_genres, new_genres = set(old.genres), set(new.genres)
+    joined = genre_memberships(new, sorted(new_genres - old_genres, key=_by_id))
+    left = genre_memberships(old, sorted(old_genres - new_genres, key=_by_id))
+    # DynamoDB gets the guard's condition check, then deletes, puts and updates (the quota counter, then the
+    # film, then the heads): the film update's position tells an edit lost to a concurrent one.
+    checks, counters = (1, guard.actions - 1) if guard else (0, 0)
+    film_position = checks + len(left) + len(joined) + counters
     first: list[Write] = [guard.add_to] if guard else []
     first.append(_update(FilmItem(*FilmItem.key(old.id)), actions, FilmItem.PK.exists() & unchanged))
-    stale: list[Write] = []
-    for model, tokens in ((TitleToken, title_tokens), (DescriptionToken, description_tokens)):
-        before, after = set(tokens(old)), set(tokens(new))
-        first += _posting_writes(model, old.id, after - before, add=True)
-        stale += _posting_writes(model, old.id, before - after, add=False)
-    room = TRANSACTION_LIMIT - len(first) - (guard.actions - 1 if guard else 0)
-    try:
-        _commit([*first, *stale[:room]])
-    except TransactWriteError as error:
-        if guard:
-            guard.raise_if_refused(error)
-        if cancelled_by_condition(error):
-            return False
-        raise
+    first += [_save(item) for item in joined]
+    first += [_delete(item) for item in left]
+    before, after = film_entries(old), film_entries(new)
+    additions = [
+        _blind_add(partition, old.id, rank, new=partition not in before)
+        for partition, rank in sorted(after.items())
+        if before.get(partition) != rank
+    ]
+    stale = [_blind_remove(partition, old.id) for partition in sorted(before) if partition not in after]
+    ahead = film_position + 1  # actions DynamoDB gets before the first head update
+    for attempt in (1, 2):
+        room = TRANSACTION_LIMIT - ahead - len(additions)
+        try:
+            _commit([*first, *additions, *stale[:room]])
+            break
+        except TransactWriteError as error:
+            if guard:
+                guard.raise_if_refused(error)
+            if cancelled_by_condition(error, film_position):
+                return False
+            full = {position - ahead for position in failed_conditions(error) if position >= ahead}
+            if attempt == 2 or not full:
+                raise
+            additions = [write for position, write in enumerate(additions) if position not in full]
     if stale[room:]:
         _commit(stale[room:])
     return True
@@ -172,29 +241,53 @@ def _commit(writes: list[Write]) -> None:
             write(tx)
 
 
-def bulk_put_films(films: Sequence[tuple[Film, ExternalRef | None]], created_at: str) -> None:
-    """Write many films at once with BatchWriteItem (seeding): same items as ``put_new_film``.
+def film_items(film: Film, created_at: str, external: ExternalRef | None = None) -> list[TableItem]:
+    """The items a new film is stored as, index heads aside: the film, its claim, its genre memberships."""
+    items: list[TableItem] = [film_to_item(film, created_at)]
+    if external is not None:
+        items.append(external_claim(film, external))
+    return [*items, *genre_memberships(film)]
 
-    Not conditional: callers pass films with stable ids, so a repeat overwrites with the same data.
-    Postings are merged with the films already indexed under each token.
+
+def heads_with(added: Mapping[str, Mapping[str, int]], stored: Mapping[str, Mapping[str, int]]) -> list[IndexHead]:
+    """The heads ``stored`` with the ``added`` entries merged in, each trimmed to its best."""
+    heads = []
+    for partition, entries in added.items():
+        ranks = best([stored.get(partition, {}), entries])
+        head = IndexHead(*IndexHead.key(partition), size=len(ranks))
+        head.ranks = ranks
+        heads.append(head)
+    return heads
+
+
+def bulk_put_films(films: list[tuple[Film, ExternalRef | None]], created_at: str) -> None:
+    """Write many films at once with BatchWriteItem (seeding): the same items as ``put_new_film``.
+
+    Not conditional: callers pass films with stable ids, so a repeat overwrites with the same data.  The
+    films' index entries are merged with the heads already stored and each head is trimmed to its best.
     """
-    postings: dict[tuple[PostingModel, str], set[str]] = {}
+    added: dict[str, dict[str, int]] = {}
     with TableItem.batch_write() as batch:
         for film, external in films:
-            batch.save(film_to_item(film, created_at))
-            if external is not None:
-                batch.save(external_claim(film, external))
-            for token in title_tokens(film):
-                postings.setdefault((TitleToken, token), set()).add(film.id)
-            for token in description_tokens(film):
-                postings.setdefault((DescriptionToken, token), set()).add(film.id)
-    keys = {model.key(token): (model, token) for model, token in postings}
-    for item in TableItem.batch_get(list(keys)):
-        if isinstance(item, TitleToken | DescriptionToken):
-            postings[keys[item.PK, item.SK]].update(item.film_ids or set())
+            for item in film_items(film, created_at, external):
+                batch.save(item)
+            for partition, rank in film_entries(film).items():
+                added.setdefault(partition, {})[film.id] = rank
+    merge_into_heads(added)
+
+
+def merge_into_heads(added: Mapping[str, Mapping[str, int]]) -> None:
+    """Merge entries into the stored heads with BatchGetItem then BatchWriteItem puts.
+
+    For bulk work only (seeding, migration): a film admitted by another writer between the read and the put
+    of a head is dropped from it."""
     with TableItem.batch_write() as batch:
-        for (model, token), film_ids in postings.items():
-            batch.save(model(*model.key(token), film_ids=film_ids))
+        for head in heads_with(added, read_heads(added)):
+            batch.save(head)
+
+
+def _by_id(genre: Genre) -> str:
+    return genre.id
 
 
 def _genre_refs(film: Film) -> list[GenreRef]:
@@ -224,6 +317,7 @@ def film_from_item(item: FilmItem) -> Film:
         original_title=item.original_title,
         kinopoisk_id=int(item.kinopoisk_id) if item.kinopoisk_id is not None else None,
         poster_key=item.poster_key,
+        popularity=int(item.popularity or 0),
     )
 
 

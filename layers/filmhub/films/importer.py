@@ -43,6 +43,7 @@ def film_from_external(film: ExternalFilm) -> Film:
         kinopoisk_id=film.kinopoisk_id,
         genres=film.genres,
         film_type=film.film_type,
+        popularity=film.popularity,
     )
 
 

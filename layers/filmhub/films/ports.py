@@ -132,6 +132,8 @@ class ExternalFilm:
     kinopoisk_id: int | None = None
     #: False while details (country …) still have to be fetched before an import.
     complete: bool = True
+    #: The provider's vote count: how well known the film is (ranks search hits).
+    popularity: int = 0
 
 
 @dataclass(frozen=True)
@@ -174,13 +176,15 @@ class TitleSuggester(Protocol):
 
 @dataclass(frozen=True)
 class Postings:
-    """Film ids by index token: title prefixes and description keyword stems."""
+    """The best-ranked films listed under each index token (film id → rank: whole-word matches above
+    prefix-only ones, then the more popular): title prefixes and description keyword stems."""
 
-    titles: dict[str, set[str]]
-    descriptions: dict[str, set[str]]
+    titles: dict[str, dict[str, int]]
+    descriptions: dict[str, dict[str, int]]
 
 
 class SearchIndex(Protocol):
     def postings(self, title_tokens: Collection[str], description_tokens: Collection[str]) -> Postings:
-        """The posting lists of these tokens, in one round trip."""
+        """The listings of these tokens, in one round trip whatever the catalog's size (a bounded number of
+        films per token: the best ranked)."""
         ...

@@ -1,18 +1,17 @@
 """Film search: by title over the local catalog and TMDB / Kinopoisk, and by a description through an LLM.
 
-One search page costs two DynamoDB round trips whatever the providers answer: the index postings of
-every query, then the candidate films together with the caller's flags on them (so at most 50
-candidates for a signed-in caller, 100 for an anonymous one); with the request limit's counter that
-keeps a search within three.  Provider results new to the catalog are
-imported once (a conditional write each, made concurrently), under an id derived from their
-external id so that every later search finds the same film.
+One search page costs two DynamoDB round trips whatever the providers answer and whatever the catalog's
+size: the index listings (the best-ranked films of each token) of every query, then the candidate films
+together with the caller's flags on them (so at most 50 candidates for a signed-in caller, 100 for an
+anonymous one); with the request limit's counter that keeps a search within three.  Provider results new
+to the catalog are imported once (the index heads they may enter, then a conditional write; each import
+concurrently), under an id derived from their external id so that every later search finds the same film.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -23,7 +22,7 @@ from filmhub.core.entities import Film, FilmView
 from filmhub.films.importer import FilmImporter, external_film_id, film_from_external
 from filmhub.films.ports import ExternalFilm, ExternalFilmSource, SearchIndex, SourceHit, TitleCandidate, TitleSuggester
 from filmhub.films.reader import FilmReader
-from filmhub.films.text import keywords, normalize, query_tokens, words
+from filmhub.films.text import MAX_PREFIX, keywords, normalize, query_tokens, words
 from filmhub.limits.service import client_subject
 
 log = logging.getLogger(__name__)
@@ -44,9 +43,15 @@ def _title_words(film: Film) -> list[str]:
 
 
 def title_matches(film: Film, tokens: Sequence[str]) -> int:
-    """How many query tokens start a word of the film's titles (the index may hold stale postings)."""
+    """How many query tokens start a word of the film's titles (the index may hold stale entries)."""
     title_words = _title_words(film)
     return sum(any(word.startswith(token) for word in title_words) for token in tokens)
+
+
+def whole_word_matches(film: Film, tokens: Sequence[str]) -> int:
+    """How many query tokens are a whole word of the film's titles."""
+    title_words = {word[:MAX_PREFIX] for word in _title_words(film)}
+    return sum(token in title_words for token in tokens)
 
 
 def keyword_matches(film: Film, stems: Sequence[str]) -> int:
@@ -56,12 +61,20 @@ def keyword_matches(film: Film, stems: Sequence[str]) -> int:
     return sum(stem in described or any(word.startswith(stem) for word in title_words) for stem in stems)
 
 
-def rank(films: Sequence[Film], score: Callable[[Film], int]) -> list[Film]:
-    """Films that match at all: most matched words first, then the closest title (fewest other words),
-    then the newest."""
+def rank(films: Sequence[Film], score: Callable[[Film], int], whole: Callable[[Film], int] = lambda _: 0) -> list[Film]:
+    """Films that match at all: most matched words first, then most matched as whole words, then the closest
+    title (fewest other words), then the most popular, then the newest."""
     scored = [(score(film), film) for film in films]
     matching = [(matched, film) for matched, film in scored if matched > 0]
-    matching.sort(key=lambda pair: (-pair[0], len(_title_words(pair[1])) - pair[0], -(pair[1].release_year or 0)))
+    matching.sort(
+        key=lambda pair: (
+            -pair[0],
+            -whole(pair[1]),
+            len(_title_words(pair[1])) - pair[0],
+            -pair[1].popularity,
+            -(pair[1].release_year or 0),
+        )
+    )
     return [film for _, film in matching]
 
 
@@ -74,24 +87,30 @@ class LocalFilmSource:
         self._index = index
 
     def search(self, queries: Sequence[str], limit: int) -> list[list[SourceHit] | None]:
-        """Every query's candidates, most matched words first, from one read of all their postings."""
+        """Every query's candidates, most matched words first, from one read of all their listings."""
         tokens = [query_tokens(query) for query in queries]
-        postings = self._index.postings(set(chain.from_iterable(tokens)), ()).titles
-        return [_by_matches([postings.get(token, set()) for token in query], limit) for query in tokens]
+        postings = self._index.postings(list(dict.fromkeys(chain.from_iterable(tokens))), ()).titles
+        return [_by_matches([postings.get(token, {}) for token in query], limit) for query in tokens]
 
     def keyword_search(self, text: str, limit: int) -> list[SourceHit]:
         """Films whose title or description shares keywords with ``text``, most shared first."""
         stems = keywords(text)[: MAX_BATCH_KEYS // 2]
         postings = self._index.postings(stems, stems)
-        per_stem = [postings.titles.get(stem, set()) | postings.descriptions.get(stem, set()) for stem in stems]
+        per_stem = [{**postings.titles.get(stem, {}), **postings.descriptions.get(stem, {})} for stem in stems]
         return _by_matches(per_stem, limit)
 
 
-def _by_matches(posting_lists: Sequence[set[str]], limit: int) -> list[SourceHit]:
-    counts = Counter(chain.from_iterable(posting_lists))
+def _by_matches(listings: Sequence[Mapping[str, int]], limit: int) -> list[SourceHit]:
+    """Films listed under the most tokens first, then the best ranked (whole words, popularity)."""
+    matched: dict[str, int] = {}
+    ranks: dict[str, int] = {}
+    for listing in listings:
+        for film_id, film_rank in listing.items():
+            matched[film_id] = matched.get(film_id, 0) + 1
+            ranks[film_id] = ranks.get(film_id, 0) + film_rank
     # Ties broken by id: the same query always yields the same candidates.
-    best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
-    return [SourceHit(film_id=film_id, matched=matched) for film_id, matched in best]
+    best = sorted(matched, key=lambda film_id: (-matched[film_id], -ranks[film_id], film_id))[:limit]
+    return [SourceHit(film_id=film_id, matched=matched[film_id]) for film_id in best]
 
 
 @dataclass(frozen=True)
@@ -193,7 +212,9 @@ class FilmSearch:
         local_keys: set[tuple[str, int | None]] = set()
         for title, local_hits, external_hits in zip(titles, local, external, strict=True):
             known = [stored[hit.film_id].film for hit in local_hits if hit.film_id in stored]
-            ranked = [SourceHit(film.id) for film in rank(known, partial(title_matches, tokens=query_tokens(title)))]
+            tokens = query_tokens(title)
+            matches, whole = partial(title_matches, tokens=tokens), partial(whole_word_matches, tokens=tokens)
+            ranked = [SourceHit(film.id) for film in rank(known, matches, whole)]
             local_keys.update(_identity(stored[hit.film_id].film) for hit in ranked)
             per_title.append(ranked + external_hits if self._local_first else external_hits + ranked)
 

@@ -1,23 +1,38 @@
-"""The title and description index over DynamoDB: the ``SearchIndex`` port."""
+"""The title and description index over DynamoDB: the ``SearchIndex`` port.
+
+One BatchGetItem of the tokens' heads (``films/index.py``): at most 100 keys, each item a few KB, so a
+search reads the same whatever the catalog's size.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
+from filmhub.films.dynamo import read_heads
+from filmhub.films.index import best, description_partition, title_partitions
 from filmhub.films.ports import Postings
-from filmhub.table.models import DescriptionToken, TitleToken
-from filmhub.table.operations import batch_get
+
+#: Keys one BatchGetItem takes.
+MAX_KEYS = 100
 
 
 class DynamoSearchIndex:
     def postings(self, title_tokens: Collection[str], description_tokens: Collection[str]) -> Postings:
-        keys = [TitleToken.key(token) for token in title_tokens]
-        keys += [DescriptionToken.key(token) for token in description_tokens]
-        titles: dict[str, set[str]] = {}
-        descriptions: dict[str, set[str]] = {}
-        for item in batch_get(keys):
-            if isinstance(item, TitleToken):
-                titles[item.PK.removeprefix("TOKEN#")] = set(item.film_ids or ())
-            elif isinstance(item, DescriptionToken):
-                descriptions[item.PK.removeprefix("DTOKEN#")] = set(item.film_ids or ())
+        wanted = [(token, title_partitions(token)) for token in dict.fromkeys(title_tokens)]
+        title_count = len(wanted)
+        wanted += [(token, [description_partition(token)]) for token in dict.fromkeys(description_tokens)]
+        # Over the budget, the shortest tokens go first: they are the least selective (and sharded).
+        kept: set[int] = set()
+        keys = 0
+        for position in sorted(range(len(wanted)), key=lambda i: -len(wanted[i][0])):
+            if keys + len(wanted[position][1]) <= MAX_KEYS:
+                kept.add(position)
+                keys += len(wanted[position][1])
+        heads = read_heads(partition for position in sorted(kept) for partition in wanted[position][1])
+        titles: dict[str, dict[str, int]] = {}
+        descriptions: dict[str, dict[str, int]] = {}
+        for position in sorted(kept):
+            token, partitions = wanted[position]
+            target = titles if position < title_count else descriptions
+            target[token] = best(heads.get(partition, {}) for partition in partitions)
         return Postings(titles=titles, descriptions=descriptions)

@@ -24,6 +24,10 @@ class _ExternalId(BaseModel):
     tmdb: int | None = None
 
 
+class _Votes(BaseModel):
+    kp: int | None = None
+
+
 class _Movie(BaseModel):
     id: int
     name: str | None = None
@@ -38,6 +42,7 @@ class _Movie(BaseModel):
     genres: list[_Named] = []
     countries: list[_Named] = []
     externalId: _ExternalId | None = None
+    votes: _Votes | None = None
 
 
 class _Page(BaseModel):
@@ -62,6 +67,7 @@ def _film(movie: _Movie) -> ExternalFilm | None:
         genres=kinopoisk_genres(g.name for g in movie.genres if g.name),
         tmdb_id=movie.externalId.tmdb if movie.externalId else None,
         kinopoisk_id=movie.id,
+        popularity=max((movie.votes.kp or 0) if movie.votes else 0, 0),
     )
 
 

@@ -36,6 +36,7 @@ class _Result(BaseModel):
     poster_path: str | None = None
     genre_ids: list[int] = []
     origin_country: list[str] = []
+    vote_count: int = 0
 
 
 class _SearchPage(BaseModel):
@@ -78,6 +79,7 @@ def _film(result: _Result, film_type: FilmType) -> ExternalFilm | None:
         genres=tmdb_genres(result.genre_ids),
         tmdb_id=result.id,
         complete=False,
+        popularity=max(result.vote_count, 0),
     )
 
 

@@ -15,11 +15,11 @@ from filmhub.core.errors import NotFound
 from filmhub.films.dynamo import film_from_item, flags_from_state
 from filmhub.recommendations.ports import SamplePivot, UserHistory, WishedFilm
 from filmhub.recommendations.service import RECENT_SECONDS
-from filmhub.table.models import FilmItem, FilmState, HiddenFilm, Recommendation, TableItem
+from filmhub.table.models import FilmItem, FilmState, GenreMembership, HiddenFilm, Recommendation, TableItem
 from filmhub.table.operations import cancelled_by_condition
 
-#: Films one sampling Query reads (before the genre filter): one page of ~75 KB at most (~10 RRU). Whole
-#: films come back, so the answer needs no GetItem; more would mostly cost deserializing.
+#: Items one sampling Query reads (before the genre filter): whole films, one page of ~75 KB at most
+#: (~10 RRU), so the answer needs no GetItem; or genre memberships (~120 bytes each, 1 RRU).
 SAMPLE_READ = 50
 
 
@@ -65,6 +65,29 @@ class DynamoRecommendationRepository:
         page = next(results.page_iter)
         items = (TableItem.from_raw_data(raw) for raw in page.get("Items", []))
         return [film_from_item(item) for item in items if isinstance(item, FilmItem)]
+
+    def genre_sample(self, genre_id: str, film_type: FilmType | None, pivot: SamplePivot) -> list[str]:
+        pivot_type, pivot_id = pivot
+        pk, start = GenreMembership.sampling_key(genre_id, pivot_type, 0, pivot_id)
+        forward = True
+        if film_type is not None:
+            # The type's first copy from the pivot on, then its second copy up to the pivot: the whole circle.
+            _, end = GenreMembership.sampling_key(genre_id, film_type, 1, pivot_id)
+            id_range = TableItem.GSI5SK.between(start, end)
+        elif pivot_type == "movie":
+            # Both types: from the pivot through everything after it ("~" sorts after every key) …
+            id_range = TableItem.GSI5SK.between(start, "~")
+        else:
+            # … or, from a series pivot, backwards through everything before it ("!" sorts before every key).
+            _, end = GenreMembership.sampling_key(genre_id, pivot_type, 1, pivot_id)
+            id_range = TableItem.GSI5SK.between("!", end)
+            forward = False
+        results = TableItem.gsi5.query(
+            pk, id_range, scan_index_forward=forward, limit=SAMPLE_READ, page_size=SAMPLE_READ
+        )
+        page = next(results.page_iter)
+        items = (TableItem.from_raw_data(raw) for raw in page.get("Items", []))
+        return list(dict.fromkeys(item.film_id for item in items if isinstance(item, GenreMembership)))
 
     def record(self, user_id: str, film: Film, now: float) -> None:
         record = Recommendation(*Recommendation.key(user_id, film.id), film_id=film.id, recommended_at=_iso(now))

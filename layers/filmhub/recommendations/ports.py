@@ -41,6 +41,12 @@ class RecommendationRepository(Protocol):
         id: those from ``pivot`` on when ``after``, else those just before it (read backwards)."""
         ...
 
+    def genre_sample(self, genre_id: str, film_type: FilmType | None, pivot: SamplePivot) -> list[str]:
+        """Ids of films of this genre (and type, or of either when None), in one Query of a bounded number
+        of them in the genre's circular order from ``pivot``: every film of the genre (of the type) is in
+        reach, so a film is found whenever the genre has any."""
+        ...
+
     def record(self, user_id: str, film: Film, now: float) -> None:
         """Store the recommendation (TTL 24 h), conditional on the film still existing."""
         ...

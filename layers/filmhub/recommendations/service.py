@@ -1,6 +1,7 @@
 """Recommendations by mood and genre (API.md § Recommend).
 
-1. Wanted genres = the given genres ∪ the genres of the given moods.
+1. Wanted genres = the given genres ∪ the genres of the given moods; ids that name no genre or mood add
+   nothing, and when every id given is unknown nothing is suitable.
 2. First choice: a random film of the caller's wish list that matches the wanted genres and type
    (any wish film when no filter is given), not recommended in the last 24 hours.
 3. Otherwise a discovery candidate matching the genres and type, not recommended in the last 24
@@ -60,6 +61,9 @@ class RecommendationService:
         self, user_id: str, mood_ids: Iterable[str], genre_ids: Iterable[str], movie_type: FilmType | None
     ) -> FilmView:
         wanted_genres = self._catalog.wanted_genres(mood_ids, genre_ids)
+        if wanted_genres == []:
+            raise NotFound(NOTHING_FOUND)  # a filter was given, and none of its ids is known
+        wanted_genres = wanted_genres or []
         wanted = {genre.id for genre in wanted_genres}
         now = self._clock()
         history = self._repository.history(user_id, now - RECENT_SECONDS)
@@ -113,15 +117,28 @@ class RecommendationService:
         return None
 
     def _discover_locally(self, excluded: set[str], genres: set[str], types: list[FilmType]) -> Film | None:
-        """Two samples at most (the DynamoDB budget), film ids being random: the films from a random
-        point of the catalog on, then those just before it, so that together they read a window around
-        the point that covers every film of the wanted type (or of both) when there are few enough."""
+        """Two reads of the catalog at most (the DynamoDB budget), from one random point of it.
+
+        With genres: the circle of one wanted genre (at random) from that point, which reaches every film
+        of the genre, then the chosen film; if the genre had nothing fresh, a sample of the whole catalog
+        with the genre filter.  Without: the films from the point on, then those just before it, so that
+        together they read a window around the point."""
         film_type = types[0] if len(types) == 1 else None
         pivot: SamplePivot = (types[0], str(uuid.UUID(int=self._rng.getrandbits(128))))
+        if genres:
+            genre = self._rng.choice(sorted(genres))
+            fresh_ids = [i for i in self._repository.genre_sample(genre, film_type, pivot) if i not in excluded]
+            if fresh_ids:
+                film = self._film_reader.film(self._rng.choice(fresh_ids))
+                if film is not None:
+                    return film
+            return self._fresh(self._repository.sample(film_type, genres, pivot, after=True), excluded)
         for after in (True, False):
-            fresh = [
-                film for film in self._repository.sample(film_type, genres, pivot, after) if film.id not in excluded
-            ]
-            if fresh:
-                return self._rng.choice(fresh)
+            film = self._fresh(self._repository.sample(film_type, genres, pivot, after), excluded)
+            if film is not None:
+                return film
         return None
+
+    def _fresh(self, films: list[Film], excluded: set[str]) -> Film | None:
+        fresh = [film for film in films if film.id not in excluded]
+        return self._rng.choice(fresh) if fresh else None

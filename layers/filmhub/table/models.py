@@ -7,8 +7,9 @@ pattern each key serves are documented in ``TABLE.md`` beside this module; keep 
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -123,6 +124,15 @@ class TableItem(Model):
     gsi5 = GSI5()
     lsi1 = LSI1()
 
+    @classmethod
+    def from_raw_data(cls, data: dict[str, Any]) -> Any:
+        item = super().from_raw_data(data)
+        item.loaded_from(data)
+        return item
+
+    def loaded_from(self, attribute_values: dict[str, dict[str, Any]]) -> None:
+        """After loading from DynamoDB: a hook for items with attributes the model does not declare."""
+
 
 # --- accounts -----------------------------------------------------------------------------
 
@@ -231,6 +241,9 @@ class FilmItem(TableItem, discriminator="film"):
     genres = ListAttribute(of=GenreRef, default=list)
     #: The genre ids again as a string set: what a ``contains`` filter on GSI5 can test.
     genre_ids = UnicodeSetAttribute(null=True)
+    #: Popularity snapshot (the provider's vote count when imported, 0 for films users create): ranks search
+    #: hits; the index entries copy it, so it changes only when the film is edited.
+    popularity = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
 
@@ -258,24 +271,70 @@ class ExternalIdClaim(TableItem, discriminator="external_id"):
         return f"EXT#{provider}#{film_type}#{external_id}", "EXT"
 
 
-class TitleToken(TableItem, discriminator="title_token"):
-    """Inverted index: one item per normalized word prefix, holding the ids of matching films."""
+def shard_of(film_id: str, shards: int) -> int:
+    """A stable shard of a film id (ids are random, so shards fill evenly)."""
+    return zlib.crc32(film_id.encode()) % shards
 
-    film_ids = UnicodeSetAttribute(default=set)
+
+class IndexHead(TableItem, discriminator="index_head"):
+    """The best-ranked films of one search token (see ``films/index.py``): PK ``TW#<title prefix>[#<shard>]``
+    or ``DW#<description stem>``, SK ``HEAD``.
+
+    Each film is a top-level attribute named by its id holding its rank, so a write adds or drops one film
+    with ``SET``/``REMOVE`` whether or not the item exists yet (a nested map would have to exist first).
+    Bounded: writes keep about ``HEAD_SIZE`` entries, so the item stays a few KB whatever the catalog."""
+
+    #: Entries as last counted by a write that read the head; writes that did not read it only add to it.
+    size = NumberAttribute(default=0, attr_name="n")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ranks: dict[str, int] = {}
 
     @staticmethod
-    def key(prefix: str) -> tuple[str, str]:
-        return f"TOKEN#{prefix}", "TOKEN"
+    def key(partition: str) -> tuple[str, str]:
+        return partition, "HEAD"
+
+    def serialize(self, null_check: bool = True) -> dict[str, dict[str, Any]]:
+        return {**super().serialize(null_check), **{film_id: {"N": str(rank)} for film_id, rank in self.ranks.items()}}
+
+    def loaded_from(self, attribute_values: dict[str, dict[str, Any]]) -> None:
+        # PynamoDB keeps declared attributes only: the film entries are the undeclared numeric ones.
+        declared = {attribute.attr_name for attribute in self.get_attributes().values()}
+        self.ranks = {
+            name: int(value["N"]) for name, value in attribute_values.items() if name not in declared and "N" in value
+        }
 
 
-class DescriptionToken(TableItem, discriminator="description_token"):
-    """Inverted index of descriptions: one item per keyword stem, holding the ids of matching films."""
+class GenreMembership(TableItem, discriminator="genre_member"):
+    """A film in a genre, twice (``copy`` 0 and 1): GSI5 ``GENRE#<gid>`` / ``<type>#<copy>#<film id>``.
 
-    film_ids = UnicodeSetAttribute(default=set)
+    Film ids are random, so the range from ``<type>#0#<random id>`` to ``<type>#1#<that id>`` is the whole
+    genre of that type in a circular order starting at a random film: one Query from a random point always
+    reaches a film of the genre when there is one.  Lives in the film's partition (PK ``FILM#<fid>``)."""
+
+    film_id = UnicodeAttribute()
 
     @staticmethod
-    def key(stem: str) -> tuple[str, str]:
-        return f"DTOKEN#{stem}", "DTOKEN"
+    def key(film_id: str, genre_id: str, copy: int) -> tuple[str, str]:
+        return f"FILM#{film_id}", f"GENRE#{genre_id}#{copy}"
+
+    @staticmethod
+    def sampling_key(genre_id: str, film_type: str, copy: int, film_id: str) -> tuple[str, str]:
+        return f"GENRE#{genre_id}", f"{film_type}#{copy}#{film_id}"
+
+
+class IndexMarker(TableItem, discriminator="index_marker"):
+    """Migration progress of one index version: ``done`` once every film is indexed, else the Scan position."""
+
+    done = BooleanAttribute(default=False)
+    position = UnicodeAttribute(null=True)
+    films = NumberAttribute(default=0)
+    removed = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(version: str) -> tuple[str, str]:
+        return "MIGRATION", version
 
 
 # --- catalog ------------------------------------------------------------------------------

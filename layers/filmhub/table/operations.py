@@ -61,6 +61,26 @@ def cancelled_by_condition(error: TransactWriteError, index: int | None = None) 
     return any(position < len(codes) and codes[position] == "ConditionalCheckFailed" for position in positions)
 
 
+def failed_conditions(error: TransactWriteError) -> list[int]:
+    """Positions of the actions whose condition cancelled the transaction."""
+    if error.cause_response_code != TRANSACTION_CANCELLED:
+        return []
+    reasons = error.cancellation_reasons or []
+    return [
+        position
+        for position, reason in enumerate(reasons)
+        if reason is not None and reason.code == "ConditionalCheckFailed"
+    ]
+
+
+def conflicted(error: TransactWriteError) -> bool:
+    """The transaction lost a race with another write to one of its items: trying again may succeed."""
+    reasons = error.cancellation_reasons or []
+    return error.cause_response_code == TRANSACTION_CANCELLED and any(
+        reason is not None and reason.code == "TransactionConflict" for reason in reasons
+    )
+
+
 def purge_entries(header: TableItem) -> int:
     """Delete every ``FILM#`` entry of the header's partition, then the header; safe to repeat."""
     removed = 0

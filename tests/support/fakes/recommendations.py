@@ -57,6 +57,23 @@ class InMemoryRecommendationRepository:
         read = [by_key[key] for key in in_range[: self._sample_read]]
         return [film for film in read if not genre_ids or {genre.id for genre in film.genres} & set(genre_ids)]
 
+    def genre_sample(self, genre_id: str, film_type: FilmType | None, pivot: SamplePivot) -> list[str]:
+        """As the genre's memberships read from GSI5: each film twice, ``(type, copy, id)``, in a circle; one
+        Query of at most the sample size from ``pivot`` (within the type when one is asked)."""
+        self._table.call("recommendations.genre_sample")
+        members = [
+            stored.film for stored in self._table.films.values() if genre_id in {g.id for g in stored.film.genres}
+        ]
+        circle = sorted((film.film_type, copy, film.id) for film in members for copy in (0, 1))
+        pivot_type, pivot_id = pivot
+        if film_type is not None:
+            read = [key for key in circle if (film_type, 0, pivot_id) <= key <= (film_type, 1, pivot_id)]
+        elif pivot_type == "movie":
+            read = [key for key in circle if key >= (pivot_type, 0, pivot_id)]
+        else:
+            read = [key for key in reversed(circle) if key <= (pivot_type, 1, pivot_id)]
+        return list(dict.fromkeys(film_id for _, _, film_id in read[: self._sample_read]))
+
     def record(self, user_id: str, film: Film, now: float) -> None:
         self._table.call("recommendations.record")
         if film.id not in self._table.films:

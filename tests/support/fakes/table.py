@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from filmhub.accounts.ports import Account
 from filmhub.core.entities import AuthKey, Film, FilmFlags, FilmType, Genre, ListType, Mix, Mood
-from filmhub.films.dynamo import description_tokens, title_tokens
+from filmhub.films.index import description_tokens, title_tokens
 from filmhub.films.ports import StoredFilm
 from filmhub.limits.ports import CounterKey
 from filmhub.watchlists.ports import Position, Watchlist

@@ -1,0 +1,119 @@
+"""Upgrade a table to the bounded film index: a resumable, idempotent job (not a request path: it Scans).
+
+For every film: its index entries are merged into the heads (``films/index.py``) and its genre memberships
+are written.  The old one-item-per-token postings (``TOKEN#``,
+``DTOKEN#``) are deleted as the Scan meets them.  Progress (the Scan position after each page) is kept in a
+marker item, so an interrupted run resumes where it stopped, from any machine; a finished run is recorded
+and a later one is skipped unless asked to run again (every step writes what is already there: repeating
+changes nothing).
+
+The heads of each page are merged with one BatchGetItem and written back with puts: a film written by the
+API between that read and the put may be dropped from one of those heads (it stays findable by its other
+words).  Run the job once more after a migration that overlapped live traffic (``--again``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from filmhub.films.dynamo import film_from_item, genre_memberships, merge_into_heads
+from filmhub.films.index import film_entries
+from filmhub.settings import get_settings
+from filmhub.table.models import FilmItem, IndexMarker, TableItem
+
+log = logging.getLogger(__name__)
+
+INDEX_VERSION = "film-index-2"
+#: Partition key prefixes of the one-item-per-token postings this index replaces.
+OLD_POSTINGS = ("TOKEN#", "DTOKEN#")
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class MigrationReport:
+    skipped: bool
+    films: int = 0
+    removed: int = 0
+    pages: int = 0
+    done: bool = False
+
+
+def _marker() -> IndexMarker:
+    try:
+        return IndexMarker.get(*IndexMarker.key(INDEX_VERSION), consistent_read=True)
+    except IndexMarker.DoesNotExist:
+        return IndexMarker(*IndexMarker.key(INDEX_VERSION))
+
+
+def mark_current() -> None:
+    """Record a table that never held the old index (a new one) as migrated."""
+    marker = _marker()
+    if not marker.done:
+        marker.done = True
+        marker.save()
+
+
+def migrate(again: bool = False, max_pages: int | None = None, page_size: int = PAGE_SIZE) -> MigrationReport:
+    """Run (or resume) the upgrade; ``max_pages`` stops early, leaving the position saved for the next run."""
+    marker = _marker()
+    if marker.done and not again:
+        return MigrationReport(skipped=True, done=True)
+    if marker.done:
+        marker = IndexMarker(*IndexMarker.key(INDEX_VERSION))
+    position = json.loads(marker.position) if marker.position else None
+    pages = 0
+    while max_pages is None or pages < max_pages:
+        page = _scan_page(page_size, position)
+        films, removed = _upgrade(page.get("Items", []))
+        marker.films = int(marker.films or 0) + films
+        marker.removed = int(marker.removed or 0) + removed
+        position = page.get("LastEvaluatedKey")
+        pages += 1
+        marker.position = json.dumps(position) if position else None
+        marker.done = position is None
+        marker.save()
+        if marker.done:
+            break
+    return MigrationReport(
+        skipped=False, films=int(marker.films), removed=int(marker.removed), pages=pages, done=bool(marker.done)
+    )
+
+
+def _scan_page(page_size: int, position: dict[str, Any] | None) -> dict[str, Any]:
+    """One raw Scan page (the old postings' kinds are no longer models PynamoDB could load)."""
+    import boto3  # a maintenance job: the request paths never Scan
+
+    settings = get_settings()
+    client = boto3.client("dynamodb", region_name=settings.aws_region, endpoint_url=settings.dynamodb_endpoint_url)
+    arguments: dict[str, Any] = {"TableName": settings.table_name, "Limit": page_size, "ConsistentRead": True}
+    if position:
+        arguments["ExclusiveStartKey"] = position
+    return client.scan(**arguments)
+
+
+def _upgrade(raw_items: list[dict[str, Any]]) -> tuple[int, int]:
+    """One Scan page: (films upgraded, old postings deleted)."""
+    films = []
+    stale = []
+    for raw in raw_items:
+        partition = raw["PK"]["S"]
+        if partition.startswith(OLD_POSTINGS):
+            stale.append(TableItem(partition, raw["SK"]["S"]))
+        elif raw.get("kind", {}).get("S") == "film":
+            films.append(TableItem.from_raw_data(raw))
+    added: dict[str, dict[str, int]] = {}
+    with TableItem.batch_write() as batch:
+        for item in stale:
+            batch.delete(item)
+        for item in films:
+            assert isinstance(item, FilmItem)
+            film = film_from_item(item)
+            for membership in genre_memberships(film):
+                batch.save(membership)
+            for partition, rank in film_entries(film).items():
+                added.setdefault(partition, {})[film.id] = rank
+    merge_into_heads(added)
+    return len(films), len(stale)

@@ -1,0 +1,110 @@
+"""The upgrade to the bounded film index (``make migrate``): old postings out, heads and memberships in,
+idempotent, resumable from its saved position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from filmhub.core.entities import Film
+from filmhub.core.ids import new_id
+from filmhub.films.dynamo import film_to_item
+from filmhub.films.migration import INDEX_VERSION, migrate
+from filmhub.seed.catalog import GENRES_BY_NAME
+from filmhub.settings import get_settings
+from filmhub.table.models import IndexMarker
+from tests.support.api import ApiClient
+from tests.support.aws import mocked_aws
+from tests.support.fixtures import new_user_token
+
+DRAMA, WESTERN = GENRES_BY_NAME["драма"], GENRES_BY_NAME["вестерн"]
+
+
+@pytest.fixture(autouse=True)
+def table() -> Iterator[None]:
+    with mocked_aws():
+        from filmhub.seed.seeder import seed_catalog
+
+        seed_catalog()
+        yield
+
+
+def client() -> Any:
+    return boto3.client("dynamodb", region_name=get_settings().aws_region)
+
+
+def dump() -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for page in client().get_paginator("scan").paginate(TableName=get_settings().table_name):
+        items += page["Items"]
+    return sorted(items, key=lambda item: (item["PK"]["S"], item["SK"]["S"]))
+
+
+def old_catalog(count: int) -> list[Film]:
+    """Films as the previous version stored them: the film items, and one growing posting item per token."""
+    films = [
+        Film(id=new_id(), title=f"Дилижанс {n}", description="Ковбои пересекают прерию.", genres=(WESTERN,))
+        for n in range(count)
+    ] + [Film(id=new_id(), title="Одинокий рейнджер", description="Рейнджер мстит.", genres=(DRAMA, WESTERN))]
+    for film in films:
+        film_to_item(film, "2026-01-01T00:00:00+00:00").save()
+    table = get_settings().table_name
+    postings = {("TOKEN#дилижанс", "TOKEN", "title_token"): [f.id for f in films[:-1]],
+                ("TOKEN#ди", "TOKEN", "title_token"): [f.id for f in films[:-1]],
+                ("DTOKEN#ковбо", "DTOKEN", "description_token"): [f.id for f in films[:-1]]}  # fmt: skip
+    for (pk, sk, kind), ids in postings.items():
+        item = {"PK": {"S": pk}, "SK": {"S": sk}, "kind": {"S": kind}, "film_ids": {"SS": ids}}
+        client().put_item(TableName=table, Item=item)
+    return films
+
+
+def search(**query: str) -> list[str]:
+    response = ApiClient().get("/films/search", query={"limit": "50", **query})
+    assert response.status == 200, response.json
+    return [film["id"] for film in response.json]
+
+
+def recommend_western() -> str:
+    response = ApiClient().post("/recommend", query={"genres_ids": WESTERN.id}, token=new_user_token())
+    assert response.status == 201, response.json
+    return response.json["id"]
+
+
+def test_old_postings_become_heads_and_memberships() -> None:
+    films = old_catalog(30)
+    report = migrate()
+    assert (report.films, report.removed, report.done) == (31, 3, True)
+    pks = {item["PK"]["S"] for item in dump()}
+    assert not any(pk.startswith(("TOKEN#", "DTOKEN#")) for pk in pks)
+    assert {"TW#дилижанс", "DW#ковбо", "TW#рейнджер"} <= pks
+    assert set(search(title="дилижанс")) == {film.id for film in films[:-1]}
+    assert search(title="рейнджер") == [films[-1].id]
+    assert recommend_western() in {film.id for film in films}
+    assert migrate().skipped  # recorded as done
+
+
+def test_running_it_twice_changes_nothing() -> None:
+    old_catalog(10)
+    migrate()
+    first = [item for item in dump() if item["PK"]["S"] != "MIGRATION"]
+    assert not migrate(again=True).skipped
+    assert [item for item in dump() if item["PK"]["S"] != "MIGRATION"] == first
+
+
+def test_an_interrupted_run_resumes_from_its_saved_position() -> None:
+    films = old_catalog(40)
+    paused = migrate(max_pages=1, page_size=10)
+    while paused.films == 0:  # the Scan may meet other items first: pause once some films are done
+        paused = migrate(max_pages=1, page_size=10)
+    assert (paused.pages, paused.done) == (1, False)
+    marker = IndexMarker.get(*IndexMarker.key(INDEX_VERSION))
+    assert marker.position is not None
+    assert not marker.done
+    assert 0 < paused.films < len(films)
+    resumed = migrate(page_size=10)
+    assert resumed.done
+    assert resumed.films == len(films)  # every film once over both runs: the second went on from the saved position
+    assert set(search(title="дилижанс")) >= {film.id for film in films[:-1]}
