@@ -240,7 +240,11 @@ class LocalStack:
         from filmhub.seed.seeder import seed
 
         # A data folder saved by an older version: films created through the API are indexed anew too.
-        upgrade = migrate() if restored else mark_current()
+        upgrade = None
+        if restored:
+            upgrade = migrate()
+        else:
+            mark_current()
         report = seed()
         self.log(
             f"table {self.config.table_name}: restored {restored} items; "

@@ -16,7 +16,7 @@ from filmhub.settings import Settings, get_settings
 from filmhub.table.models import CounterItem, FilmItem, TableItem
 from tests.support.api import ApiClient, ApiResponse
 from tests.support.aws import DynamoCallCounter
-from tests.support.clock import FrozenClock
+from tests.support.fakes.clock import FrozenClock
 from tests.support.fixtures import new_user_token, register_user
 
 LIMIT = 3
@@ -113,7 +113,7 @@ def test_film_creations_and_edits_per_user(api: ApiClient) -> None:
     counter_item = CounterItem.get(
         *CounterItem.key("requests-film_writes", f"user:{created[0].json['owner_id']}", window)
     )
-    assert counter_item.count == LIMIT  # a refused write is not counted
+    assert counter_item.hits == LIMIT  # a refused write is not counted
     assert api.post("/films", json_body=film, token=new_user_token()).status == 201  # every user has its own
 
 

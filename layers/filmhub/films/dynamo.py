@@ -110,7 +110,7 @@ def admitting_writes(film_id: str, entries: Mapping[str, int], heads: Mapping[st
             continue
         size = len(head) + (film_id not in head) - len(evicted)
         actions: list[Action] = [
-            IndexHead.kind.set(IndexHead),  # type: ignore[arg-type]
+            IndexHead.kind.set(IndexHead),
             Path(film_id).set(_rank(rank)),
             IndexHead.size.set(size),
             *(Path(other).remove() for other in evicted),
@@ -121,7 +121,7 @@ def admitting_writes(film_id: str, entries: Mapping[str, int], heads: Mapping[st
 
 def _blind_add(partition: str, film_id: str, rank: int, new: bool) -> Write:
     """Add a film to a head without having read it: only while the head is under its hard cap."""
-    actions: list[Action] = [IndexHead.kind.set(IndexHead), Path(film_id).set(_rank(rank))]  # type: ignore[arg-type]
+    actions: list[Action] = [IndexHead.kind.set(IndexHead), Path(film_id).set(_rank(rank))]
     if new:
         actions.append(IndexHead.size.add(1))
     below_cap = IndexHead.size.does_not_exist() | (IndexHead.size < HEAD_HARD_CAP)
@@ -260,7 +260,7 @@ def heads_with(added: Mapping[str, Mapping[str, int]], stored: Mapping[str, Mapp
     return heads
 
 
-def bulk_put_films(films: list[tuple[Film, ExternalRef | None]], created_at: str) -> None:
+def bulk_put_films(films: Sequence[tuple[Film, ExternalRef | None]], created_at: str) -> None:
     """Write many films at once with BatchWriteItem (seeding): the same items as ``put_new_film``.
 
     Not conditional: callers pass films with stable ids, so a repeat overwrites with the same data.  The

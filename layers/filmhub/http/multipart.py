@@ -12,10 +12,9 @@ import base64
 import binascii
 from collections.abc import Collection
 from dataclasses import dataclass
-from email.message import EmailMessage, Message
+from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import HTTP
-from typing import cast
 
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
@@ -98,7 +97,7 @@ def _part(body: bytes, start: int, end: int) -> FormFile:
         if headers_end < 0:
             raise MultipartError(MALFORMED)
         payload_start = headers_end + 4
-    headers = cast(EmailMessage, BytesHeaderParser(policy=HTTP).parsebytes(body[start:headers_end]))
+    headers = BytesHeaderParser(policy=HTTP).parsebytes(body[start:headers_end])
     name = headers.get_param("name", header="content-disposition")
     return FormFile(
         name if isinstance(name, str) else "",

@@ -31,7 +31,7 @@ def count_actions(key: CounterKey) -> list[Action]:
 
 def room_in(quota: Quota) -> Condition:
     """The condition under which a write may count itself in its quota's window."""
-    return CounterItem.count.does_not_exist() | (CounterItem.count < quota.below)
+    return CounterItem.hits.does_not_exist() | (CounterItem.hits < quota.below)
 
 
 class DynamoRequestCounter:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.indexes import GlobalSecondaryIndex
 
 from filmhub.accounts.write_guard import CallerGuard, commit_guarded
@@ -156,7 +157,7 @@ class DynamoWatchlistRepository:
         pk, _ = FilmState.key(user_id, film_id)
         state = FilmState(*FilmState.key(user_id, film_id))
         # if_not_exists keeps the first date, so repeated or concurrent adds leave one entry.
-        actions = [
+        actions: list[Action] = [
             FilmState.kind.set(FilmState),
             FilmState.film_id.set(film_id),
             FilmState.genre_ids.set([genre.id for genre in film.genres]),
