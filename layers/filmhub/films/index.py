@@ -64,9 +64,10 @@ def title_tokens(film: Film, budget: int = MAX_TITLE_TOKENS) -> list[str]:
 
 
 def index_budget(film: Film) -> int:
-    """Index entries a new film can write in its transaction: 100 actions less the film, its external-id
-    claim and its genre memberships (two per genre)."""
-    return TRANSACTION_LIMIT - 2 - 2 * len(film.genres)
+    """Index entries a new film can write in its transaction: 100 actions less the film, its genre memberships
+    (two per genre) and either its external-id claim (an import) or its author's guard (a user's film: the
+    author exists, the author's film-write quota has room)."""
+    return TRANSACTION_LIMIT - 3 - 2 * len(film.genres)
 
 
 def description_tokens(film: Film) -> list[str]:
