@@ -22,7 +22,7 @@ from filmhub.accounts.ports import Account, AttemptRecord, EmailLookup, NewAccou
 from filmhub.accounts.service import BUILTIN_LISTS, BuiltinList
 from filmhub.core.entities import AuthKey, AuthKeyState, Role, User
 from filmhub.core.ids import builtin_list_id
-from filmhub.limits.dynamo import count_actions, counter_item, counter_keys, room_in
+from filmhub.limits.dynamo import count_actions, count_in_quota, counter_item, counter_keys
 from filmhub.limits.ports import CounterKey
 from filmhub.table.models import AuthKeyItem, CounterItem, EmailClaim, TableItem, TelegramClaim, UserItem, WatchlistItem
 from filmhub.table.operations import TRANSACTION_CANCELLED, batch_get, condition_failed, transaction
@@ -49,14 +49,7 @@ class DynamoAccountRepository:
             for builtin in BUILTIN_LISTS:
                 tx.save(_list_header(user.id, builtin, account.created_at))
             if account.quota is not None:
-                # ALL_OLD: a counter whose condition failed comes back as what it is.
-                quota = account.quota
-                tx.update(
-                    counter_item(quota.key),
-                    actions=count_actions(quota.key),
-                    condition=room_in(quota),
-                    return_values=ALL_OLD,
-                )
+                count_in_quota(tx, account.quota)
             if account.activates_key is not None:
                 tx.update(
                     AuthKeyItem(*AuthKeyItem.key(account.activates_key)),

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pynamodb.constants import ALL_OLD
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from filmhub.core.errors import UnknownCaller
-from filmhub.limits.dynamo import count_actions, counter_item, counter_keys, room_in
+from filmhub.limits.dynamo import count_in_quota, counter_keys
 from filmhub.limits.ports import Quota, QuotaExhausted
 from filmhub.table.models import UserItem
 from filmhub.table.operations import cancelled_by_condition, transaction
@@ -38,13 +37,7 @@ class CallerGuard:
     def add_to(self, tx: TransactWrite) -> None:
         tx.condition_check(UserItem, *UserItem.key(self.user_id), condition=UserItem.PK.exists())
         if self.quota is not None:
-            quota = self.quota
-            tx.update(
-                counter_item(quota.key),
-                actions=count_actions(quota.key),
-                condition=room_in(quota),
-                return_values=ALL_OLD,
-            )
+            count_in_quota(tx, self.quota)
 
     def raise_if_refused(self, error: TransactWriteError) -> None:
         """:class:`UnknownCaller` or :class:`QuotaExhausted` when a guard cancelled the transaction."""

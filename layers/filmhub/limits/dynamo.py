@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pynamodb.constants import ALL_OLD
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
 from filmhub.limits.ports import CounterKey, Quota
 from filmhub.table.models import CounterItem
@@ -32,6 +34,14 @@ def count_actions(key: CounterKey) -> list[Action]:
 def room_in(quota: Quota) -> Condition:
     """The condition under which a write may count itself in its quota's window."""
     return CounterItem.hits.does_not_exist() | (CounterItem.hits < quota.below)
+
+
+def count_in_quota(tx: TransactWrite, quota: Quota) -> None:
+    """Count one write in ``quota``'s window within ``tx``, only while the window has room.  ALL_OLD: a counter
+    whose condition failed comes back as what it is, so the caller can tell a full quota from other refusals."""
+    tx.update(
+        counter_item(quota.key), actions=count_actions(quota.key), condition=room_in(quota), return_values=ALL_OLD
+    )
 
 
 class DynamoRequestCounter:
