@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from filmhub.films.service import FilmService
     from filmhub.providers.llm import LlmChat
     from filmhub.recommendations.service import RecommendationService
+    from filmhub.security.cursors import CursorCodec
+    from filmhub.sharing.service import SharingService
     from filmhub.watchlists.service import WatchlistService
 
 
@@ -73,7 +75,7 @@ def telegram_login_service() -> TelegramLogin:
     return TelegramLogin(DynamoAccountRepository())
 
 
-RateLimited = Literal["login", "auth_key", "search"]
+RateLimited = Literal["login", "auth_key", "search", "share_misses"]
 
 
 def rate_limit(name: RateLimited) -> FixedWindowLimit:
@@ -83,6 +85,7 @@ def rate_limit(name: RateLimited) -> FixedWindowLimit:
         "login": settings.rate_limit_login,
         "auth_key": settings.rate_limit_auth_key,
         "search": settings.rate_limit_search,
+        "share_misses": settings.rate_limit_share_misses,
     }
     return FixedWindowLimit(f"requests-{name}", limits[name], settings.rate_limit_window_seconds)
 
@@ -105,6 +108,7 @@ def reset() -> None:
         telegram_login_service,
         request_limiter,
         watchlist_service,
+        sharing_service,
         poster_storage,
         film_service,
         film_importer,
@@ -117,14 +121,34 @@ def reset() -> None:
         factory.cache_clear()
 
 
+def cursor_codec() -> CursorCodec:
+    from filmhub.security.cursors import CursorCodec
+
+    return CursorCodec(get_settings().secret("jwt_secret") or "")
+
+
 @cache
 def watchlist_service() -> WatchlistService:
-    from filmhub.security.cursors import CursorCodec
     from filmhub.watchlists.dynamo import DynamoWatchlistRepository
     from filmhub.watchlists.service import WatchlistService
 
-    secret = get_settings().secret("jwt_secret") or ""
-    return WatchlistService(DynamoWatchlistRepository(), film_reader(), gradient_picker(), CursorCodec(secret))
+    return WatchlistService(DynamoWatchlistRepository(), film_reader(), gradient_picker(), cursor_codec())
+
+
+@cache
+def sharing_service() -> SharingService:
+    from filmhub.limits.dynamo import DynamoRequestCounter
+    from filmhub.sharing.dynamo import DynamoSharingRepository
+    from filmhub.sharing.service import SharingService
+    from filmhub.watchlists.dynamo import DynamoWatchlistRepository
+
+    return SharingService(
+        DynamoSharingRepository(),
+        DynamoWatchlistRepository(),
+        DynamoRequestCounter(),
+        rate_limit("share_misses"),
+        cursor_codec(),
+    )
 
 
 @cache
