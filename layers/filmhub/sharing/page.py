@@ -30,7 +30,7 @@ BASE_CSS = """
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1f;background:#f4f4f7}
 .hero{padding:32px 16px 24px;background:linear-gradient(135deg,var(--c1),var(--c2),var(--c3))}
-.card{max-width:720px;margin:0 auto;padding:16px 20px;border-radius:16px;background:rgba(15,15,25,.55);color:#fff}
+.card{max-width:688px;margin:0 auto;padding:16px 20px;border-radius:16px;background:rgba(15,15,25,.55);color:#fff}
 .kicker{margin:0;font-size:13px;letter-spacing:.08em;text-transform:uppercase;opacity:.85}
 h1{margin:4px 0 6px;font-size:clamp(24px,6vw,36px);line-height:1.15;overflow-wrap:anywhere}
 .owner{margin:0;opacity:.9}
@@ -130,7 +130,7 @@ def describe(shared: PublicList) -> str:
         for entry in shared.films[:DESCRIBED_FILMS]
     ]
     films = ", ".join(named) + (" и другие" if len(shared.films) > DESCRIBED_FILMS or shared.next_cursor else "")
-    return f"Список фильмов от {shared.username}" + (f": {films}." if named else ".")
+    return f"Список фильмов, автор — {shared.username}" + (f". {films}." if named else ".")
 
 
 def _meta(attribute: str, name: str, content: str) -> str:
@@ -165,7 +165,7 @@ def render_list_page(shared: PublicList, page_url: str, first_position: int = 1)
         more = f'<p class="more"><a href="?{escape(query)}">Показать ещё</a></p>'
     body = (
         f'<header class="hero"><div class="card"><p class="kicker">Список фильмов</p>'
-        f'<h1>{escape(shared.title)}</h1><p class="owner">от {escape(shared.username)}</p></div></header>'
+        f'<h1>{escape(shared.title)}</h1><p class="owner">Автор: {escape(shared.username)}</p></div></header>'
         f"<main>{films}{more}</main><footer>{SITE_NAME}</footer>"
     )
     html = _document(f"{shared.title} — {shared.username} · {SITE_NAME}", description, tags, stylesheet, body)
