@@ -107,8 +107,8 @@ class WatchlistService:
         if watchlist.builtin:
             raise Conflict("Built-in watchlists can't be deleted")
         if not watchlist.deleting:
-            self._repository.mark_deleting(watchlist)
-        self._repository.purge(watchlist.id)
+            watchlist = self._repository.mark_deleting(watchlist)
+        self._repository.purge(watchlist)
 
     # --- items -----------------------------------------------------------------------------
 
