@@ -28,6 +28,7 @@ TEST_ENV = {
     "RATE_LIMIT_SEARCH": "1000",
     "RATE_LIMIT_REGISTER": "1000",
     "RATE_LIMIT_FILM_WRITES": "1000",
+    "RATE_LIMIT_SHARE_MISSES": "1000",
 }
 # What a developer's shell may hold that would point the tests elsewhere or make them look deployed.
 for _name in (

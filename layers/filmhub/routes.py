@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 API_PREFIX = "/api/v1"
+#: Pages for people, outside the JSON API: the public page of a shared list is ``/l/{slug}``.
+PUBLIC_PAGE_PREFIX = "/l"
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         _api_function("me", "The caller's profile and watchlists"),
         _api_function("auth", "Registration, password login and Telegram login keys"),
         _api_function("films", "Films: create, edit, posters, search (local catalog, TMDB, Kinopoisk, LLM)"),
+        _api_function("public", "Shared lists for anyone with the link: JSON and the HTML page"),
         # The whole repository root is its source: the handler is ``bot/`` (CDK packages only that folder).
         FunctionSpec("bot", ".", "bot.handler.lambda_handler", "Telegram webhook"),
     )
@@ -70,7 +73,8 @@ def _routes(function: str, *method_paths: str) -> list[Route]:
     routes = []
     for method_path in method_paths:
         method, path = method_path.split(" ", 1)
-        full_path = path if path.startswith("/api/schema") else API_PREFIX + path
+        outside_api = path.startswith(("/api/schema", f"{PUBLIC_PAGE_PREFIX}/"))
+        full_path = path if outside_api else API_PREFIX + path
         routes.append(Route(method, full_path, function))
     return routes
 
@@ -103,7 +107,13 @@ ROUTES: list[Route] = [
         "GET /me/watchlists/{list_id}/items",
         "PUT /me/watchlists/{list_id}/items/add",
         "DELETE /me/watchlists/{list_id}/items/{film_id}",
+        "PUT /me/watchlists/{list_id}/items/order",
+        "PUT /me/watchlists/{list_id}/items/{film_id}/note",
+        "DELETE /me/watchlists/{list_id}/items/{film_id}/note",
+        "POST /me/watchlists/{list_id}/share",
+        "DELETE /me/watchlists/{list_id}/share",
     ),
+    *_routes("public", "GET /public/lists/{slug}", f"GET {PUBLIC_PAGE_PREFIX}/{{slug}}"),
     *_routes(
         "auth",
         "POST /auth/register",

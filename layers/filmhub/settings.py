@@ -65,6 +65,11 @@ class Settings(BaseModel):
     #: Film creations and edits per user and window (each rewrites title-index items).
     rate_limit_film_writes: Annotated[int, Field(ge=0, le=1_000_000)] = 60
     rate_limit_film_writes_window_seconds: Annotated[int, Field(ge=1, le=86_400)] = 3600
+    #: Look-ups of shared lists that find nothing (guessed or revoked slugs), per address and window.
+    rate_limit_share_misses: Annotated[int, Field(ge=0, le=1_000_000)] = 30
+    #: Where the public links of shared lists point (a custom domain or CDN, no trailing path); unset: the
+    #: address each request came to.
+    public_base_url: str | None = None
 
     providers: list[Provider] = ["tmdb", "kinopoisk", "local"]
     tmdb_api_key: SecretStr | None = None

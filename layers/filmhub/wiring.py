@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from filmhub.limits.service import FixedWindowLimit, RequestLimiter, SlidingWindowLimit
     from filmhub.providers.llm import LlmChat
     from filmhub.recommendations.service import RecommendationService
+    from filmhub.security.cursors import CursorCodec
     from filmhub.security.tokens import TokenService
+    from filmhub.sharing.service import SharingService
     from filmhub.watchlists.service import WatchlistService
 
 
@@ -83,7 +85,7 @@ def telegram_login_service() -> TelegramLogin:
     return TelegramLogin(DynamoAccountRepository())
 
 
-RateLimited = Literal["login", "auth_key", "search", "film_writes"]
+RateLimited = Literal["login", "auth_key", "search", "film_writes", "share_misses"]
 
 
 def rate_limit(name: RateLimited) -> FixedWindowLimit:
@@ -97,6 +99,7 @@ def rate_limit(name: RateLimited) -> FixedWindowLimit:
         "auth_key": (settings.rate_limit_auth_key, settings.rate_limit_window_seconds),
         "search": (settings.rate_limit_search, settings.rate_limit_window_seconds),
         "film_writes": (settings.rate_limit_film_writes, settings.rate_limit_film_writes_window_seconds),
+        "share_misses": (settings.rate_limit_share_misses, settings.rate_limit_window_seconds),
     }
     limit, window_seconds = limits[name]
     return FixedWindowLimit(f"requests-{name}", limit, window_seconds)
@@ -129,6 +132,7 @@ def reset() -> None:
         telegram_login_service,
         request_limiter,
         watchlist_service,
+        sharing_service,
         poster_storage,
         film_service,
         film_importer,
@@ -141,15 +145,34 @@ def reset() -> None:
         factory.cache_clear()
 
 
+def cursor_codec() -> CursorCodec:
+    from filmhub.security.cursors import CursorCodec
+
+    return CursorCodec(get_settings().required_secret("jwt_secret"))
+
+
 @cache
 def watchlist_service() -> WatchlistService:
-    from filmhub.security.cursors import CursorCodec
     from filmhub.watchlists.dynamo import DynamoWatchlistRepository
     from filmhub.watchlists.service import WatchlistService
 
-    # Cursors are signed with a key derived from the JWT secret (CursorCodec), never with an empty one.
-    cursors = CursorCodec(get_settings().required_secret("jwt_secret"))
-    return WatchlistService(DynamoWatchlistRepository(), film_reader(), gradient_picker(), cursors)
+    return WatchlistService(DynamoWatchlistRepository(), film_reader(), gradient_picker(), cursor_codec())
+
+
+@cache
+def sharing_service() -> SharingService:
+    from filmhub.limits.dynamo import DynamoRequestCounter
+    from filmhub.sharing.dynamo import DynamoSharingRepository
+    from filmhub.sharing.service import SharingService
+    from filmhub.watchlists.dynamo import DynamoWatchlistRepository
+
+    return SharingService(
+        DynamoSharingRepository(),
+        DynamoWatchlistRepository(),
+        DynamoRequestCounter(),
+        rate_limit("share_misses"),
+        cursor_codec(),
+    )
 
 
 @cache

@@ -6,7 +6,7 @@ reaches the victim's list, list items, film or poster is 403 and changes nothing
 the poster bucket are compared before and after each refused request.  A validly signed token of a user
 that does not exist (deleted, or a ``sub`` forged by whoever holds the key) writes nothing anywhere: 401 on
 every route that writes for the caller, 403 where the victim's ownership refuses it first.  Public routes (the catalog
-reads, the logins) answer the same without a token and ignore one; routes with optional auth (film and
+reads, the logins, shared lists) answer the same without a token and ignore one; routes with optional auth (film and
 mix reads, search) answer anonymously without a token but 401 to a bad one, never as anonymous.
 """
 
@@ -115,6 +115,9 @@ ROWS = [
     Row("GET /mix/{mix_id}/items", "optional", (200,)),
     Row("GET /films/{film_id}", "optional", (200,)),
     Row("GET /films/search", "optional", (200,), query={"title": "чужой"}),
+    # --- public for anyone with the link: a shared list as JSON and as a page; a token is ignored
+    Row("GET /public/lists/{slug}", "public", (200,)),
+    Row("GET /l/{slug}", "public", (200,)),
     # --- protected, on the caller's own data: another user's token just acts as that user
     Row("GET /me", "protected", (200,)),
     Row("GET /me/watchlists", "protected", (200,), unknown_user=(200,)),  # a read: nobody's lists
@@ -140,6 +143,13 @@ ROWS = [
         "DELETE /me/watchlists/{list_id}/items/{film_id}",
         path="/me/watchlists/{liked_id}/items/{film_id}",
     ),
+    victim("PUT /me/watchlists/{list_id}/items/order", lambda world: {"film_ids": [world.ids["film_id"]]}),
+    victim("PUT /me/watchlists/{list_id}/items/{film_id}/note", {"text": "Взлом"}),
+    victim("DELETE /me/watchlists/{list_id}/items/{film_id}/note"),
+    victim("POST /me/watchlists/{list_id}/share"),
+    victim("POST /me/watchlists/{list_id}/share", path="/me/watchlists/{liked_id}/share"),
+    victim("DELETE /me/watchlists/{list_id}/share"),
+    victim("DELETE /me/watchlists/{list_id}/share", path="/me/watchlists/{liked_id}/share"),
     victim("PUT /films/{film_id}", FILM),
     victim("PUT /films/{film_id}/poster", multipart=True),
     victim("DELETE /films/{film_id}/poster"),
@@ -191,10 +201,13 @@ def world() -> Iterator[World]:
         list_id = victim.post("/me/watchlists", json_body={"title": "Моё"}).json["id"]
         for path in (f"/me/watchlists/{list_id}", "/me/watchlists/liked"):
             assert victim.put(f"{path}/items/add", json_body={"film_id": film_id}).status == 204
+        assert victim.put(f"/me/watchlists/{list_id}/items/{film_id}/note", json_body={"text": "Моё"}).status == 204
+        assert victim.post("/me/watchlists/liked/share").status == 201
         ids = {
             "film_id": film_id,
             "list_id": list_id,
             "liked_id": victim.get("/me/watchlists/liked").json["id"],
+            "slug": victim.post(f"/me/watchlists/{list_id}/share").json["slug"],
             "mix_id": make_mix([film_id]),
             "genre_id": GENRES[0].id,
             "mood_id": MOODS[0].id,
@@ -265,6 +278,10 @@ def test_another_users_reads_never_show_the_victims_flags_or_lists(world: World)
     assert world.ids["list_id"] not in {w["id"] for w in stranger.get("/me/watchlists").json}
     assert stranger.get("/me/watchlists/liked").json["id"] != world.ids["liked_id"]
     assert stranger.get("/me").json["id"] != world.victim_id
+    shared = stranger.get(f"/public/lists/{world.ids['slug']}").json
+    assert all(not {"is_liked", "is_wish", "is_watched", "owner_id"} & film.keys() for film in shared["films"])
+    assert world.victim_id not in json.dumps(shared)
+    assert world.ids["list_id"] not in json.dumps(shared)
 
 
 def test_the_film_write_limit_holds_each_user_alone(world: World, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,9 +8,11 @@ from uuid import UUID
 from pydantic import BaseModel, Field, StringConstraints
 
 from filmhub.http.schemas.common import COLOR_PATTERN
+from filmhub.http.schemas.films import FilmOut
+from filmhub.watchlists.service import MAX_NOTE_LENGTH, MAX_ORDERED_FILMS
 
 if TYPE_CHECKING:
-    from filmhub.watchlists.ports import Watchlist
+    from filmhub.watchlists.ports import FilmPage, Watchlist
 
 WatchlistTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
@@ -44,3 +46,23 @@ class WatchlistOut(BaseModel):
             color2=g.color2,
             color3=g.color3,
         )
+
+
+class ListFilmOut(FilmOut):
+    """A film of one of the caller's lists: a Film, plus the caller's note on it in that list."""
+
+    note: str | None = Field(default=None, description="The owner's note on the film in this list (custom lists)")
+
+    @classmethod
+    def page(cls, page: FilmPage) -> list[ListFilmOut]:
+        return [cls(**FilmOut.of(view).model_dump(), note=page.notes.get(view.film.id)) for view in page.films]
+
+
+class WatchlistOrderIn(BaseModel):
+    film_ids: Annotated[
+        list[UUID], Field(max_length=MAX_ORDERED_FILMS, description="Every film of the list, once each, in order")
+    ]
+
+
+class NoteIn(BaseModel):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NOTE_LENGTH)]
