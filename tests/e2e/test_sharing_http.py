@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts.screenshot_share_page import find_chromium, prepare_shared_list, screenshot
-from tests.e2e.test_watchlists_http import catalog_film_ids
+from tests.support.e2e import catalog_film_ids
 from tests.support.local_stack import HttpResponse, LocalStackProcess
 from tests.support.media import TINY_JPEG, multipart_form
 

@@ -24,6 +24,7 @@ from filmhub.films.ports import (
 )
 from filmhub.limits.ports import RequestCounter
 from filmhub.recommendations.ports import Discovery, RecommendationRepository
+from filmhub.sharing.ports import SharingRepository
 from filmhub.watchlists.ports import WatchlistRepository
 from tests.support.fakes.accounts import FastPasswordHashing, InMemoryAccountRepository
 from tests.support.fakes.bot_state import InMemoryBotState
@@ -38,6 +39,7 @@ from tests.support.fakes.films import (
 from tests.support.fakes.limits import InMemoryRequestCounter
 from tests.support.fakes.palette import FixedGradients
 from tests.support.fakes.recommendations import InMemoryRecommendationRepository, ScriptedDiscovery
+from tests.support.fakes.sharing import InMemorySharingRepository
 from tests.support.fakes.watchlists import InMemoryWatchlistRepository
 
 FAKES: dict[type, type] = {
@@ -55,6 +57,7 @@ FAKES: dict[type, type] = {
     RecommendationRepository: InMemoryRecommendationRepository,
     Discovery: ScriptedDiscovery,
     WatchlistRepository: InMemoryWatchlistRepository,
+    SharingRepository: InMemorySharingRepository,
     GradientPicker: FixedGradients,
     BotState: InMemoryBotState,
 }

@@ -45,6 +45,8 @@ from filmhub.recommendations.dynamo import DynamoRecommendationRepository
 from filmhub.recommendations.ports import Discovery, RecommendationRepository
 from filmhub.recommendations.service import RecommendationService
 from filmhub.security.passwords import PasswordHasher
+from filmhub.sharing.dynamo import DynamoSharingRepository
+from filmhub.sharing.ports import SharingRepository
 from filmhub.watchlists.dynamo import DynamoWatchlistRepository
 from filmhub.watchlists.ports import WatchlistRepository
 
@@ -58,6 +60,8 @@ film_source_kinopoisk: type[ExternalFilmSource] = KinopoiskProvider
 title_suggester_llm: type[TitleSuggester] = LlmTitleSuggester
 # watchlists
 watchlist_repository_dynamo: type[WatchlistRepository] = DynamoWatchlistRepository
+# sharing
+sharing_repository_dynamo: type[SharingRepository] = DynamoSharingRepository
 # accounts
 account_repository_dynamo: type[AccountRepository] = DynamoAccountRepository
 password_hashing: type[PasswordHashing] = PasswordHasher

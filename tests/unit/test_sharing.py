@@ -115,7 +115,7 @@ def service(
         FakeLists(entries),  # type: ignore[arg-type]
         counter,
         FixedWindowLimit("requests-share_misses", misses, 60),
-        CursorCodec("secret"),
+        CursorCodec("sharing-test-secret-long-enough-0123456789"),
         clock=lambda: "2026-01-01T00:00:00+00:00",
         limit_clock=FrozenClock(),
         slugs=lambda: SLUG,

@@ -12,6 +12,7 @@ from filmhub.core.entities import AuthKey, Film, FilmFlags, FilmType, Genre, Lis
 from filmhub.films.index import description_tokens, title_tokens
 from filmhub.films.ports import StoredFilm
 from filmhub.limits.ports import CounterKey
+from filmhub.sharing.ports import Share
 from filmhub.watchlists.ports import Position, Watchlist
 
 T = TypeVar("T")
@@ -42,6 +43,9 @@ class ListEntryItem:
     added_at: str
     #: The list's owner, copied on the entry (a listing checks it without reading the header).
     owner_id: str
+    #: The entry's place in an ordered list (None until the owner orders it, or when added later: the end).
+    rank: int | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -57,6 +61,8 @@ class MemoryTable:
     # watchlists
     lists: dict[str, Watchlist] = field(default_factory=dict)
     list_entries: dict[str, dict[str, ListEntryItem]] = field(default_factory=dict)
+    #: Public links by slug.
+    shares: dict[str, Share] = field(default_factory=dict)
     # catalog
     genres: list[Genre] = field(default_factory=list)
     moods: list[Mood] = field(default_factory=list)

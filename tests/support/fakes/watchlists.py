@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from filmhub.core.entities import Film, FilmFlags, ListType
 from filmhub.core.errors import NotFound
-from filmhub.table.models import HEADER_FIRST_DESCENDING
-from filmhub.watchlists.ports import Position, Watchlist
+from filmhub.watchlists.ports import ListEntry, Position, Watchlist
 from tests.support.fakes.table import ConditionFailed, FilmStateItem, ListEntryItem, MemoryTable, newest_first_page
 
 
@@ -40,33 +40,65 @@ class InMemoryWatchlistRepository:
         self._table.call("watchlists.rename")
         self._table.lists[watchlist.id] = replace(self._live(watchlist.id), title=title)
 
-    def mark_deleting(self, watchlist: Watchlist) -> None:
+    def mark_deleting(self, watchlist: Watchlist) -> Watchlist:
         self._table.call("watchlists.mark_deleting")
         header = self._table.lists.get(watchlist.id)
         if header is None or header.user_id != watchlist.user_id:
             raise NotFound("Watchlist not found")
-        self._table.lists[watchlist.id] = replace(header, deleting=True)
+        hidden = self._table.lists[watchlist.id] = replace(header, deleting=True)
+        return hidden
 
-    def purge(self, list_id: str) -> int:
+    def purge(self, watchlist: Watchlist) -> int:
         self._table.call("watchlists.purge")
-        removed = len(self._table.list_entries.pop(list_id, {}))
-        self._table.lists.pop(list_id, None)
+        removed = len(self._table.list_entries.pop(watchlist.id, {}))
+        if watchlist.share_slug is not None:
+            self._table.shares.pop(watchlist.share_slug, None)
+        self._table.lists.pop(watchlist.id, None)
         return removed
 
     def custom_page(
         self, list_id: str, limit: int, start: Position
-    ) -> tuple[Watchlist | None, list[tuple[str, str]], Position]:
+    ) -> tuple[Watchlist | None, list[ListEntry], Position]:
         self._table.call("watchlists.custom_page")
-        rows: dict[str, Watchlist | tuple[str, str]] = {
-            f"{entry.added_at}#{film_id}": (film_id, entry.owner_id)
-            for film_id, entry in self._table.list_entries.get(list_id, {}).items()
-        }
         header = self._table.lists.get(list_id)
-        if start is None and header is not None:
-            rows[HEADER_FIRST_DESCENDING] = header  # sorts before every entry: the first page carries it
-        read, position = newest_first_page(rows, start, limit + (1 if start is None else 0))
-        entries = [row for row in read if isinstance(row, tuple)]
-        return (header if start is None else None), entries, position
+        stored = self._table.list_entries.get(list_id, {})
+        entries = [ListEntry(film_id, entry.owner_id, entry.note) for film_id, entry in self._in_order(list_id)]
+        offset = int(start["offset"]) if start else 0
+        page = entries[offset : offset + limit]
+        next_position: Position = {"offset": offset + limit} if offset + limit < len(stored) else None
+        return (header if start is None else None), page, next_position
+
+    def _in_order(self, list_id: str) -> list[tuple[str, ListEntryItem]]:
+        """Ranked entries first by rank (later additions after them, in the order added), else newest first."""
+        stored = self._table.list_entries.get(list_id, {})
+        header = self._table.lists.get(list_id)
+        if header is not None and header.ordered:
+            last = len(stored)
+            return sorted(
+                stored.items(), key=lambda item: (item[1].rank if item[1].rank is not None else last, item[1].added_at)
+            )
+        return sorted(stored.items(), key=lambda item: (item[1].added_at, item[0]), reverse=True)
+
+    def entries(self, list_id: str) -> tuple[Watchlist | None, list[str]]:
+        self._table.call("watchlists.entries")
+        return self._table.lists.get(list_id), [film_id for film_id, _ in self._in_order(list_id)]
+
+    def reorder(self, watchlist: Watchlist, film_ids: Sequence[str]) -> None:
+        self._table.call("watchlists.reorder")
+        self._live(watchlist.id)
+        stored = self._table.list_entries.setdefault(watchlist.id, {})
+        for rank, film_id in enumerate(film_ids):
+            if film_id in stored:
+                stored[film_id] = replace(stored[film_id], rank=rank)
+        self._table.lists[watchlist.id] = replace(self._table.lists[watchlist.id], ordered=True)
+
+    def set_note(self, list_id: str, film_id: str, note: str | None) -> bool:
+        self._table.call("watchlists.set_note")
+        stored = self._table.list_entries.get(list_id, {})
+        if film_id not in stored:
+            return False
+        stored[film_id] = replace(stored[film_id], note=note)
+        return True
 
     def builtin_page(
         self, user_id: str, kind: ListType, limit: int, start: Position
