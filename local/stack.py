@@ -22,6 +22,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / ".local" / "data"
+#: How often the stack reads the table's stream (Lambda polls a stream shard about four times a second).
+STREAM_POLL_SECONDS = 0.25
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -120,6 +122,7 @@ class LocalStack:
         self.log = log
         self._moto: Any = None
         self._server: Any = None
+        self._streams: Any = None
         self._stop_autosave = threading.Event()
         self._dirty = threading.Event()
         self._save_lock = threading.Lock()
@@ -217,6 +220,7 @@ class LocalStack:
             + ("already present" if report.skipped else f"wrote {report.films} films, {report.mixes} mixes")
         )
         self._dynamodb, self._s3 = dynamodb, s3
+        self._start_stream_poller(dynamodb)
 
         from filmhub.settings import get_settings
         from local.gateway import LocalGateway, serve
@@ -235,6 +239,18 @@ class LocalStack:
         self.log(f"Swagger  http://{self.config.host}:{self._server.server_address[1]}/api/schema/swagger")
         self.log(f"Data     {self.config.data_dir or 'in memory only'} (moto at {self.moto_url})")
         return self
+
+    def _start_stream_poller(self, dynamodb: Any) -> None:
+        """Ratings reach their films' averages through the table's stream, as on AWS (local/streams.py); what the
+        restore and the seed wrote is skipped: restored films already hold their aggregates."""
+        import boto3
+
+        from local.streams import rating_stream_poller
+
+        streams = boto3.client("dynamodbstreams", endpoint_url=self.moto_url)
+        self._streams = rating_stream_poller(dynamodb, streams, self.config.table_name, self.config.region)
+        self._streams.start_from_latest()
+        self._streams.run(STREAM_POLL_SECONDS, on_delivered=self._dirty.set)
 
     def _log_request(self, line: str) -> None:
         if not line.startswith(("GET", "OPTIONS", "HEAD")):
@@ -261,6 +277,9 @@ class LocalStack:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        if self._streams is not None:
+            self._streams.stop()
+            self._streams.drain()  # fold the last ratings before the snapshot
         if self.snapshot and self._moto is not None:
             saved = self.save()
             self.log(f"saved {saved} items to {self.config.data_dir}")

@@ -116,13 +116,14 @@ class StreamPoller:
         """What Lambda adds to a stream record: the stream's ARN and the region."""
         return {**record, "eventSource": "aws:dynamodb", "eventSourceARN": arn, "awsRegion": self._region}
 
-    def run(self, interval_seconds: float) -> threading.Thread:
-        """Poll in a daemon thread until ``stop``."""
+    def run(self, interval_seconds: float, on_delivered: Callable[[], None] = lambda: None) -> threading.Thread:
+        """Poll in a daemon thread until ``stop``; ``on_delivered`` after each poll that delivered records."""
 
         def loop() -> None:
             while not self._stop.wait(interval_seconds):
                 try:
-                    self.drain()
+                    if self.drain():
+                        on_delivered()
                 except Exception:  # the next poll tries again, as Lambda would
                     log.exception("stream poll failed")
 

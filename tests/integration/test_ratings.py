@@ -119,3 +119,82 @@ def test_fifty_users_rating_one_film_concurrently_leave_the_exact_count_and_aver
     assert (stored.rating_count, stored.rating_half_points) == (50, expected_half_points)
     film = ApiClient().get(f"/films/{film_id}").json
     assert film["rating"] == {"count": 50, "average": round(expected_half_points / 100, 2)}
+
+
+def test_reviews_list_newest_first_with_author_username_score_and_spoiler_flag(stream: StreamPoller) -> None:
+    film_id = _film_id()
+    authors = []
+    for name in ("первый", "второй", "третий"):
+        api = ApiClient()
+        _, api.token = register_user(api, name)
+        authors.append(api)
+    authors[0].put(f"/films/{film_id}/rating", json_body={"score": 3.5})
+    written = authors[0].put(
+        f"/films/{film_id}/review", json_body={"text": "<script>alert(1)</script>", "spoiler": True}
+    )
+    assert written.status == 200, written.json
+    assert (written.json["username"], written.json["rating"], written.json["spoiler"]) == ("первый", 3.5, True)
+    assert written.json["text"] == "<script>alert(1)</script>"  # plain text, as sent
+    authors[1].put(f"/films/{film_id}/review", json_body={"text": "Хорошо"})
+    authors[2].put(f"/films/{film_id}/review", json_body={"text": "Так себе", "spoiler": False})
+    authors[0].put(f"/films/{film_id}/review", json_body={"text": "Передумал", "spoiler": False})  # edit: newest now
+    page = ApiClient().get(f"/films/{film_id}/reviews", query={"limit": 2})
+    assert page.status == 200
+    assert [(r["username"], r["text"]) for r in page.json] == [("первый", "Передумал"), ("третий", "Так себе")]
+    assert page.json[0]["created_at"] < page.json[0]["updated_at"]
+    rest = ApiClient().get(f"/films/{film_id}/reviews", query={"limit": 2, "cursor": page.headers["x-next-cursor"]})
+    assert [(r["username"], r["rating"]) for r in rest.json] == [("второй", None)]
+    assert "x-next-cursor" not in rest.headers
+
+
+def test_a_review_and_a_score_come_and_go_independently(stream: StreamPoller) -> None:
+    film_id = _film_id()
+    api = ApiClient()
+    _, api.token = register_user(api)
+    api.put(f"/films/{film_id}/rating", json_body={"score": 2})
+    api.put(f"/films/{film_id}/review", json_body={"text": "Текст"})
+    assert api.delete(f"/films/{film_id}/review").status == 204
+    assert api.delete(f"/films/{film_id}/review").status == 404
+    assert api.get(f"/films/{film_id}/reviews").json == []
+    assert api.get(f"/films/{film_id}").json["my_rating"] == 2.0
+    api.put(f"/films/{film_id}/review", json_body={"text": "Снова"})
+    assert api.delete(f"/films/{film_id}/rating").status == 204
+    reviews = api.get(f"/films/{film_id}/reviews").json
+    assert [(r["text"], r["rating"]) for r in reviews] == [("Снова", None)]
+    stream.drain()
+    assert api.get(f"/films/{film_id}").json["rating"] == {"average": None, "count": 0}
+
+
+@pytest.mark.parametrize(
+    "body", [{"text": ""}, {"text": "   "}, {"text": "я" * 10_001}, {"text": "ok", "spoiler": "yes"}, {"spoiler": True}]
+)
+def test_bad_reviews_are_422(stream: StreamPoller, body: dict) -> None:
+    response = ApiClient(token=new_user_token()).put(f"/films/{_film_id()}/review", json_body=body)
+    assert response.status == 422, response.json
+
+
+def test_a_review_of_an_unknown_film_is_404_and_a_forged_cursor_400(stream: StreamPoller) -> None:
+    missing = "00000000-0000-4000-8000-000000000000"
+    api = ApiClient()
+    _, api.token = register_user(api)
+    assert api.put(f"/films/{missing}/review", json_body={"text": "?"}).status == 404
+    assert api.get(f"/films/{_film_id()}/reviews", query={"cursor": "forged"}).status == 400
+
+
+def test_rating_and_review_routes_stay_within_their_call_budget(stream: StreamPoller) -> None:
+    film_id = _film_id()
+    api = ApiClient()
+    _, api.token = register_user(api)
+    for number in range(30):
+        ApiClient(token=new_user_token()).put(f"/films/{film_id}/rating", json_body={"score": 1 + number % 4})
+    requests = [
+        lambda: api.put(f"/films/{film_id}/rating", json_body={"score": 4}),
+        lambda: api.put(f"/films/{film_id}/review", json_body={"text": "Отзыв"}),
+        lambda: api.get(f"/films/{film_id}/reviews", query={"limit": 100}),
+        lambda: api.delete(f"/films/{film_id}/rating"),
+        lambda: api.delete(f"/films/{film_id}/review"),
+    ]
+    for request in requests:
+        with DynamoCallCounter().counting() as counter:
+            assert request().status in (200, 204)
+        assert counter.total <= 3, counter.calls

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field, Strict, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, Strict, StrictBool, StringConstraints
 
 from filmhub.accounts.service import (
     MAX_EMAIL_LENGTH,
@@ -312,7 +312,7 @@ class ReviewIn(BaseModel):
         StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REVIEW_LENGTH),
         Field(description="Plain text, stored and returned as sent (never interpreted as HTML)"),
     ]
-    spoiler: bool = Field(default=False, description="Flags the review; clients decide how to hide it")
+    spoiler: StrictBool = Field(default=False, description="Flags the review; clients decide how to hide it")
 
 
 class ReviewOut(BaseModel):
@@ -368,7 +368,7 @@ Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)]
 class DiaryEntryIn(BaseModel):
     film_id: UUID
     watched_on: CalendarDate | None = Field(default=None, description="Not in the future; today when absent")
-    rewatch: bool = False
+    rewatch: StrictBool = False
     rating: Score | None = None
     note: Note | None = None
     tz: TimeZoneName | None = None
@@ -378,7 +378,7 @@ class DiaryEntryPatch(BaseModel):
     """Fields sent replace the stored ones; `rating` or `note` sent as null clear them."""
 
     watched_on: CalendarDate | None = None
-    rewatch: bool | None = None
+    rewatch: StrictBool | None = None
     rating: Score | None = None
     note: Note | None = None
     tz: TimeZoneName | None = None
