@@ -37,7 +37,7 @@ from tests.support.local_stack import LocalStackProcess
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 SEED = 20_261_129
-#: Per operation and generation mode: 39 operations x 2 modes x 15 ≈ 1,100 requests (operations
+#: Per operation and generation mode: 49 operations x 2 modes x 15 ≈ 1,400 requests (operations
 #: without parameters have one possible request and get one).
 EXAMPLES = 15
 MIN_REQUESTS = 1000
@@ -64,7 +64,7 @@ class FuzzRun:
         return response.json
 
     def refresh_known(self) -> None:
-        """Ids that exist now: a fresh list each time (an earlier operation may have deleted the last one)."""
+        """Ids that exist now: a fresh list and diary entry each time (an earlier operation may have deleted them)."""
         if not self.known:
             self.known = {
                 "film_id": self.call("POST", "/films", {"title": "Фаззинг", "description": "Ф"})["id"],
@@ -73,6 +73,7 @@ class FuzzRun:
                 "mood_id": self.call("GET", "/moods")[0]["id"],
             }
         self.known["list_id"] = self.call("POST", "/me/watchlists", {"title": "Фаззинг"})["id"]
+        self.known["entry_id"] = self.call("POST", "/me/diary", {"film_id": self.known["film_id"]})["id"]
 
     def exercise(self, operation: APIOperation, mode: GenerationMode) -> None:
         use_known = st.booleans() if mode is GenerationMode.POSITIVE else st.just(False)
