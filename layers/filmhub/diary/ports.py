@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from filmhub.core.entities import Film, FilmFlags, FilmView
+from filmhub.core.entities import Film, FilmFlags, FilmView, Genre
 
 #: Where a listing stopped: an opaque table position, or None at the end.
 Position = dict[str, Any] | None
@@ -122,3 +122,15 @@ class DiaryRepository(Protocol):
     def year_counters(self, user_id: str, year: int) -> Counters:
         """The year's counters (absent ones are 0)."""
         ...
+
+
+class FilmLookup(Protocol):
+    """Films by id with one user's flags, in one read (``filmhub.films.reader.FilmReader``)."""
+
+    def lookup(self, film_ids: Sequence[str], user_id: str | None) -> dict[str, FilmView]: ...
+
+
+class GenreNames(Protocol):
+    """Every genre, cached (``filmhub.catalog.service.CatalogService``)."""
+
+    def genres(self) -> list[Genre]: ...

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from filmhub.catalog.service import CatalogService
 from filmhub.core.entities import Film, FilmView, half_points_to_score
 from filmhub.core.errors import Conflict, InvalidValue, NotFound
 from filmhub.diary.ports import (
@@ -30,13 +29,14 @@ from filmhub.diary.ports import (
     DiaryRepository,
     DiaryWrite,
     EntryView,
+    FilmLookup,
+    GenreNames,
     YearFilm,
     YearFilmChange,
     genre_counter,
     month_counter,
     rating_counter,
 )
-from filmhub.films.reader import FilmReader
 from filmhub.security.cursors import CursorCodec
 
 FILM_NOT_FOUND = "Film not found"
@@ -142,8 +142,8 @@ class DiaryService:
     def __init__(
         self,
         repository: DiaryRepository,
-        films: FilmReader,
-        catalog: CatalogService,
+        films: FilmLookup,
+        catalog: GenreNames,
         cursors: CursorCodec,
         now: Callable[[], datetime] = _now,
     ) -> None:
