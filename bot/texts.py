@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 LIST_TITLES: dict[str, str] = {builtin.list_type: builtin.title for builtin in BUILTIN_LISTS}
 LIST_BUTTONS: dict[str, str] = {"liked": "♥", "wish": "хочу", "watched": "смотрел"}
 CHECKED = "✅ "
+STAR = "★"
 
 _COMMAND_LIST = "\n".join(f"/{command} — {description}" for command, description in COMMANDS)
 GREETING = (
@@ -112,3 +113,12 @@ def list_page(kind: str, page: int, films: list[Film], first_number: int) -> str
         return f"{header}\n\n{empty}"
     lines = [f"{number}. {escape(film_title(film))}" for number, film in enumerate(films, start=first_number)]
     return header + "\n\n" + "\n".join(lines)
+
+
+def stars(count: int) -> str:
+    """A star-rating button: ``3★``."""
+    return f"{count}{STAR}"
+
+
+def rated(count: int) -> str:
+    return f"Оценка {STAR * count} сохранена и записана в дневник за сегодня"

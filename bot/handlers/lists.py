@@ -1,5 +1,6 @@
 """The built-in lists: /wish, /liked, /watched page by page, a film's card from a list, and the list buttons
-(♥ / хочу / смотрел) under every film card, whichever feature sent it.
+(♥ / хочу / смотрел) under every film card, whichever feature sent it; a film marked watched (or opened watched
+from a list) gets the 1-5 star buttons of ``handlers/ratings.py``.
 
 Pages: ``WatchlistService.items`` pages by a signed cursor far longer than the 64 bytes of callback data, so the
 next page's cursor is stored under a short random token (with the previous page's token, for ◀) in a table
@@ -17,7 +18,17 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import texts
-from bot.keyboards import BUILTIN_KINDS, BuiltinKind, ListPage, OpenFilm, Toggle, film_keyboard, page_keyboard
+from bot.keyboards import (
+    BUILTIN_KINDS,
+    BuiltinKind,
+    ListPage,
+    OpenFilm,
+    Toggle,
+    film_keyboard,
+    is_stars_row,
+    page_keyboard,
+    stars_row,
+)
 from bot.replies import replace, replace_markup, send
 from bot.services import Services
 from filmhub.core.errors import InvalidInput, NotFound
@@ -89,7 +100,10 @@ async def open_film(callback: CallbackQuery, callback_data: OpenFilm, services: 
         await callback.answer(texts.FILM_GONE, show_alert=True)
         return
     await callback.answer()
-    await send(bot, callback, texts.film_card(views[0].film), film_keyboard(views[0]))
+    view = views[0]
+    # Opened from a list (e.g. /watched): a watched film offers its stars.
+    extra = [stars_row(view.film.id)] if view.flags.is_watched else []
+    await send(bot, callback, texts.film_card(view.film), film_keyboard(view, extra))
 
 
 async def toggle(callback: CallbackQuery, callback_data: Toggle, services: Services) -> None:
@@ -109,6 +123,10 @@ async def toggle(callback: CallbackQuery, callback_data: Toggle, services: Servi
     message = callback.message
     # A message too old to edit (Telegram: 48 hours) keeps its buttons: the toast above is all the user gets.
     if views and isinstance(message, Message):
-        # Fresh flags (the site may have changed the others); rows below the list buttons (e.g. "ещё") stay.
+        # Fresh flags (the site may have changed the others); rows below the list buttons (e.g. "ещё") stay,
+        # and a film just marked watched offers its stars.
         rows = message.reply_markup.inline_keyboard[1:] if message.reply_markup else []
+        rows = [row for row in rows if not is_stars_row(row)]
+        if kind == "watched" and callback_data.on:
+            rows.insert(0, stars_row(film_id))
         await replace_markup(message, film_keyboard(views[0], rows))
