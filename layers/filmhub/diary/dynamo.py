@@ -19,7 +19,7 @@ from filmhub.diary.ports import Counters, DiaryEntry, DiaryWrite, Position, Year
 from filmhub.films.dynamo import film_from_item, flags_from_state
 from filmhub.table.definition import PARTITION_KEY, SORT_KEY
 from filmhub.table.models import DiaryEntryItem, DiaryYearFilm, DiaryYearStats, FilmItem, FilmState, TableItem
-from filmhub.table.operations import batch_get, cancelled_by_condition, transaction
+from filmhub.table.operations import batch_get, cancelled_by_condition, table_connection, transaction
 from filmhub.watchlists.dynamo import set_flag_actions
 
 #: Attributes of a stats item that are not counters.
@@ -148,9 +148,10 @@ class DynamoDiaryRepository:
         return entries, results.last_evaluated_key
 
     def year_counters(self, user_id: str, year: int) -> Counters:
-        # Read raw: a model keeps only the attributes it declares, and counters are named by their data.  The
-        # model's own connection knows the key schema (a bare Connection would describe the table first).
-        answer = DiaryYearStats._get_connection().get_item(*DiaryYearStats.key(user_id, year))
+        # Read raw: a model keeps only the attributes it declares, and counters are named by their data.
+        pk, sk = DiaryYearStats.key(user_id, year)
+        key = {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}
+        answer = table_connection().client.get_item(TableName=DiaryYearStats.Meta.table_name, Key=key)
         item = answer.get("Item") or {}
         return {
             name: int(Decimal(value["N"])) for name, value in item.items() if name not in _NOT_COUNTERS and "N" in value
