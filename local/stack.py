@@ -22,8 +22,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / ".local" / "data"
-#: How often the stack reads the table's stream (Lambda polls a stream shard about four times a second).
-STREAM_POLL_SECONDS = 0.25
+#: How often the stack reads the table's stream (Lambda polls a shard about four times a second; half that is
+#: plenty for a person trying the API, and leaves the CPU to the functions).
+STREAM_POLL_SECONDS = 0.5
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -57,12 +57,17 @@ class StreamPoller:
         self._start_at = start_at
         self._region = region
         self._iterators: dict[str, str] = {}
+        self._stream_arn: str | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()
 
     @property
     def stream_arn(self) -> str:
-        return str(self._dynamodb.describe_table(TableName=self._table_name)["Table"]["LatestStreamArn"])
+        """The table's stream (looked up once: a table keeps its stream while the poller runs)."""
+        if self._stream_arn is None:
+            table = self._dynamodb.describe_table(TableName=self._table_name)["Table"]
+            self._stream_arn = str(table["LatestStreamArn"])
+        return self._stream_arn
 
     def start_from_latest(self) -> None:
         """Skip whatever is in the stream now (e.g. the writes that restored a snapshot)."""
