@@ -55,6 +55,17 @@ class ShareList(CallbackData, prefix="s"):
     kind: BuiltinKind
 
 
+class Rate(CallbackData, prefix="r"):
+    """Rate the film with ``stars`` (1-5) and log it in the diary for today."""
+
+    film: UUID
+    stars: int
+
+
+#: The star buttons offered under a film once it is watched.
+STAR_CHOICES = range(1, 6)
+
+
 class MoodPick(CallbackData, prefix="m"):
     mood: UUID
 
@@ -91,6 +102,15 @@ def toggle_row(view: FilmView) -> Row:
 
 def film_keyboard(view: FilmView, extra_rows: Sequence[Row] = ()) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[toggle_row(view), *extra_rows])
+
+
+def stars_row(film_id: str) -> Row:
+    film = UUID(film_id)
+    return [_button(texts.stars(count), Rate(film=film, stars=count)) for count in STAR_CHOICES]
+
+
+def is_stars_row(row: Row) -> bool:
+    return bool(row) and all((button.callback_data or "").startswith(f"{Rate.__prefix__}:") for button in row)
 
 
 def more_row(mood: UUID) -> Row:

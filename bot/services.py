@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from filmhub.accounts.telegram_login import TelegramLogin
     from filmhub.catalog.service import CatalogService
     from filmhub.core.entities import FilmType, FilmView
+    from filmhub.diary.service import DiaryService
     from filmhub.films.reader import FilmReader
     from filmhub.films.search import FilmSearch
+    from filmhub.ratings.service import RatingService
     from filmhub.sharing.service import SharingService
     from filmhub.watchlists.service import WatchlistService
 
@@ -49,6 +51,8 @@ class Services:
     catalog: Callable[[], CatalogService] = wiring.catalog_service
     recommendations: Callable[[], Recommender] = wiring.recommendation_service
     sharing: Callable[[], SharingService] = wiring.sharing_service
+    ratings: Callable[[], RatingService] = wiring.rating_service
+    diary: Callable[[], DiaryService] = wiring.diary_service
     state: Callable[[], BotState] = DynamoBotState
 
     def user_id(self, user: TelegramUser | None) -> str:

@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 LIST_TITLES: dict[str, str] = {builtin.list_type: builtin.title for builtin in BUILTIN_LISTS}
 LIST_BUTTONS: dict[str, str] = {"liked": "♥", "wish": "хочу", "watched": "смотрел"}
 CHECKED = "✅ "
+STAR = "★"
 
 _COMMAND_LIST = "\n".join(f"/{command} — {description}" for command, description in COMMANDS)
 GREETING = (
@@ -123,3 +124,12 @@ def share_link(kind: str, page_url: str) -> str:
         f"🔗 Ссылка на список «{LIST_TITLES[kind]}»: {escape(page_url)}\n\n"
         "Её может открыть любой, у кого она есть, без входа. Отозвать ссылку можно на сайте."
     )
+
+
+def stars(count: int) -> str:
+    """A star-rating button: ``3★``."""
+    return f"{count}{STAR}"
+
+
+def rated(count: int) -> str:
+    return f"Оценка {STAR * count} сохранена и записана в дневник за сегодня"

@@ -81,6 +81,7 @@ class Data(Construct):
             sort_key=dynamodb.Attribute(name=table_definition.SORT_KEY, type=string),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             time_to_live_attribute=table_definition.TTL_ATTRIBUTE,
+            stream=dynamodb.StreamViewType(table_definition.STREAM_VIEW_TYPE),
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),

@@ -14,6 +14,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.config import StageConfig
@@ -24,6 +25,8 @@ HEALTH_FAILED_METRIC = "HealthCheckFailed"
 HEALTH_PATH = "/api/v1/health"
 
 PERIOD = Duration.minutes(5)
+#: How far behind the stream a consumer may fall (IteratorAge, milliseconds) before it pages someone.
+STREAM_AGE_MS = 60_000
 #: Percentage of API requests answered 5xx over one period that pages someone.
 API_5XX_RATE_PERCENT = 5
 #: Every table operation the functions use (TransactWriteItems included): throttling on any of them alarms.
@@ -50,6 +53,8 @@ class Monitoring(Construct):
         functions: Mapping[str, lambda_.IFunction],
         http_api: apigwv2.IHttpApi,
         table: dynamodb.ITable,
+        queues: Mapping[str, tuple[sqs.IQueue, str]] | None = None,
+        stream_consumers: Mapping[str, lambda_.Function] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.topic = sns.Topic(self, "AlarmTopic", display_name=f"FilmHub {config.stage} alarms", enforce_ssl=True)
@@ -99,6 +104,13 @@ class Monitoring(Construct):
         )
         alarm("Api5xxRate", rate, API_5XX_RATE_PERCENT, f"over {API_5XX_RATE_PERCENT}% of API requests answered 5xx")
         self._watch_health(functions["health"], config, alarm)
+        for name, (queue, what) in (queues or {}).items():
+            # A dead-letter queue: any message is work that failed every retry.
+            alarm(f"{name}Messages", queue.metric_approximate_number_of_messages_visible(period=PERIOD), 1, what)
+        for name, consumer in (stream_consumers or {}).items():
+            # Stream records older than this have waited too long: the consumer is failing or falling behind.
+            iterator_age = consumer.metric("IteratorAge", period=PERIOD, statistic="Maximum")
+            alarm(f"{name}IteratorAge", iterator_age, STREAM_AGE_MS, f"{name} is over a minute behind the stream")
         alarm(
             "TableThrottles",
             table.metric_throttled_requests_for_operations(operations=list(THROTTLE_OPERATIONS), period=PERIOD),

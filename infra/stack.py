@@ -17,6 +17,7 @@ from infra.data import Data
 from infra.function_settings import settings_for
 from infra.functions import Functions, SharedLayers
 from infra.monitoring import Monitoring
+from infra.ratings import RatingAggregation
 from infra.storage import Storage
 
 #: Names that look like secret values: they belong in Secrets Manager, never in plain environment variables.
@@ -70,15 +71,18 @@ class FilmHubStack(Stack):
             secrets=self.data.secrets,
             environment=extra_env,
         )
+        self.ratings = RatingAggregation(self, "Ratings", config=config, layers=layers, table=self.data.table)
         self.api = Api(self, "Api", config=config, routes=route_list, functions=self.functions.entry_points)
         self.bot.expose(self.api.endpoint, route_list)
         self.monitoring = Monitoring(
             self,
             "Monitoring",
             config=config,
-            functions=self.functions.functions,
+            functions={**self.functions.functions, "rating_aggregator": self.ratings.function},
             http_api=self.api.http_api,
             table=self.data.table,
+            queues={"RatingFailedBatches": (self.ratings.dead_letters, "rating batches failed every retry")},
+            stream_consumers={"RatingAggregator": self.ratings.function},
         )
 
         outputs = {

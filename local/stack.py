@@ -18,10 +18,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from local.workers import WorkerFunctions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / ".local" / "data"
+#: How often the stack reads the table's stream (Lambda polls a shard about four times a second; half that is
+#: plenty for a person trying the API, and leaves the CPU to the functions).
+STREAM_POLL_SECONDS = 0.5
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -144,6 +150,7 @@ class LocalStack:
         self._moto: Any = None
         self._server: Any = None
         self._functions: Any = None
+        self._streams: Any = None
         self._stop_autosave = threading.Event()
         self._dirty = threading.Event()
         self._save_lock = threading.Lock()
@@ -257,17 +264,19 @@ class LocalStack:
         from filmhub.routes import FUNCTIONS
         from filmhub.settings import get_settings
         from local.gateway import LocalGateway, serve
+        from local.streams import AGGREGATOR_FUNCTION, AGGREGATOR_HANDLER
         from local.workers import WorkerFunctions
 
         # Functions run in worker processes started on demand, with the environment configured above.
         self._functions = WorkerFunctions(
-            {name: spec.handler for name, spec in FUNCTIONS.items()},
+            {name: spec.handler for name, spec in FUNCTIONS.items()} | {AGGREGATOR_FUNCTION: AGGREGATOR_HANDLER},
             log=self.log,
             concurrency=self.config.concurrency,
             idle_seconds=self.config.idle_seconds,
             function_timeout=self.config.function_timeout,
             integration_timeout_seconds=self.config.integration_timeout,
         )
+        self._start_stream_poller(dynamodb, self._functions)
         gateway = LocalGateway(get_settings().cors_origins, functions=self._functions)
         self._server = serve(gateway, self.config.host, self.config.port, self._log_request)
         if self.snapshot:
@@ -282,6 +291,27 @@ class LocalStack:
         self.log(f"Swagger  http://{self.config.host}:{self._server.server_address[1]}/api/schema/swagger")
         self.log(f"Data     {self.config.data_dir or 'in memory only'} (moto at {self.moto_url})")
         return self
+
+    def _start_stream_poller(self, dynamodb: Any, functions: WorkerFunctions) -> None:
+        from local.streams import AGGREGATOR_FUNCTION
+
+        """Ratings reach their films' averages through the table's stream, as on AWS (local/streams.py), the
+        aggregator running in its own worker processes like every function; what the restore and the seed wrote is
+        skipped: restored films already hold their aggregates."""
+        import boto3
+
+        from local.streams import StreamPoller
+
+        streams = boto3.client("dynamodbstreams", endpoint_url=self.moto_url)
+        self._streams = StreamPoller(
+            dynamodb,
+            streams,
+            self.config.table_name,
+            lambda event, context: functions.invoke(AGGREGATOR_FUNCTION, event, context),
+            region=self.config.region,
+        )
+        self._streams.start_from_latest()
+        self._streams.run(STREAM_POLL_SECONDS, on_delivered=self._dirty.set)
 
     def _log_request(self, line: str) -> None:
         if not line.startswith(("GET", "OPTIONS", "HEAD")):
@@ -308,6 +338,9 @@ class LocalStack:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        if self._streams is not None:
+            self._streams.stop()
+            self._streams.drain()  # fold the last ratings before the snapshot (and before the workers go)
         if self._functions is not None:
             self._functions.close()
         if self.snapshot and self._moto is not None:

@@ -290,6 +290,85 @@ FILM_CASES = [
 ]
 
 
+def _profile(username: str) -> str:
+    """A user item written directly (registering hundreds of critics through argon2 would dominate the bench)."""
+    from filmhub.table.models import UserItem
+
+    user_id = str(uuid.uuid4())
+    UserItem(*UserItem.key(user_id), id=user_id, username=username, created_at=datetime.now(UTC).isoformat()).save()
+    return user_id
+
+
+def _rated_film(size: int) -> tuple[ApiClient, str]:
+    """A film that ``size`` users rated and reviewed, and a signed-in caller who has rated and reviewed it too."""
+    film_id = make_films(1)[0].id
+    for number in range(size):
+        critic = ApiClient(token=new_user_token(_profile(f"критик{number}")))
+        critic.put(f"/films/{film_id}/rating", json_body={"score": 1 + number % 4})
+        critic.put(f"/films/{film_id}/review", json_body={"text": f"Отзыв {number}"})
+    api = ApiClient()
+    _, api.token = register_user(api)
+    api.put(f"/films/{film_id}/rating", json_body={"score": 4})
+    api.put(f"/films/{film_id}/review", json_body={"text": "Мой отзыв", "spoiler": True})
+    return api, film_id
+
+
+def _rating_case(method: str, path: str, body: dict[str, Any] | None = None, **options: Any) -> BenchCase:
+    """A rating or review request about a film with ``size`` ratings and reviews."""
+
+    def setup(size: int) -> Request:
+        api, film_id = _rated_film(size)
+        return lambda _bench_api: api.request(method, path.format(film_id=film_id), json_body=body)
+
+    return BenchCase(f"{method} {path.replace('{film_id}', '{id}')}", setup, **options)
+
+
+RATING_CASES = [
+    _rating_case("PUT", "/films/{film_id}/rating", {"score": 2.5}, sized=False),
+    _rating_case("DELETE", "/films/{film_id}/rating", sized=False, fresh=True),
+    _rating_case("PUT", "/films/{film_id}/review", {"text": "Новый отзыв"}, sized=False),
+    _rating_case("DELETE", "/films/{film_id}/review", sized=False, fresh=True),
+    _rating_case("GET", "/films/{film_id}/reviews?limit=100"),
+]
+
+
+def _diarist(size: int) -> tuple[ApiClient, list[str], list[str]]:
+    """A user with ``size`` diary entries (one a day in 2024, films in turn), their ids and the films."""
+    api = ApiClient()
+    _, api.token = register_user(api)
+    film_ids = [film.id for film in make_films(max(size // 2, 1))]
+    entries = [
+        api.post(
+            "/me/diary",
+            json_body={"film_id": film_ids[n % len(film_ids)], "watched_on": f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}",
+                       "rating": 1 + n % 4, "rewatch": n >= len(film_ids)},
+        ).json["id"]
+        for n in range(size)
+    ]  # fmt: skip
+    return api, entries, film_ids
+
+
+def _diary_case(method: str, path: str, body: dict[str, Any] | None = None, **options: Any) -> BenchCase:
+    """A diary request by a user with ``size`` entries; ``{entry_id}`` and ``{film_id}`` come from the setup."""
+
+    def setup(size: int) -> Request:
+        api, entries, film_ids = _diarist(size)
+        values = {"entry_id": entries[0], "film_id": film_ids[0]}
+        json_body = {key: str(value).format(**values) for key, value in body.items()} if body else None
+        return lambda _bench_api: api.request(method, path.format(**values), json_body=json_body)
+
+    return BenchCase(f"{method} {path}", setup, **options)
+
+
+DIARY_CASES = [
+    _diary_case("POST", "/me/diary", {"film_id": "{film_id}", "watched_on": "2024-12-31"}),
+    _diary_case("GET", "/me/diary?limit=50"),
+    _diary_case("PATCH", "/me/diary/{entry_id}", {"watched_on": "2023-06-01", "note": "пересмотреть"}),
+    _diary_case("DELETE", "/me/diary/{entry_id}", fresh=True),
+    _diary_case("GET", "/me/stats?year=2024"),
+]
+
+
 def _recommend(size: int) -> Request:
     """A user whose wish list holds ``size`` films, all recommended already: the catalog must answer (the demo
     catalog, whose 338 films outlast the latency samples' 24-hour exclusions)."""
@@ -348,6 +427,8 @@ CASES: list[BenchCase] = [
     *SHARING_CASES,
     *AUTH_CASES,
     *FILM_CASES,
+    *RATING_CASES,
+    *DIARY_CASES,
     *OTHER_CASES,
 ]
 

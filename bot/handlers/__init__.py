@@ -5,9 +5,9 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.handlers import help as help_
-from bot.handlers import lists, login, recommend, search
+from bot.handlers import lists, login, ratings, recommend, search
 
 
 def routers() -> list[Router]:
     # Built anew on each call: an aiogram router can belong to only one dispatcher.
-    return [login.router(), search.router(), lists.router(), recommend.router(), help_.router()]
+    return [login.router(), search.router(), lists.router(), ratings.router(), recommend.router(), help_.router()]

@@ -1,6 +1,7 @@
 """The built-in lists: /wish, /liked, /watched page by page, a film's card from a list, the list buttons
 (♥ / хочу / смотрел) under every film card, whichever feature sent it, and a list's public link (/share <list>,
-or the share button under a list page).
+or the share button under a list page); a film marked watched (or opened watched from a list) gets the 1-5 star
+buttons of ``handlers/ratings.py``.
 
 Pages: ``WatchlistService.items`` pages by a signed cursor far longer than the 64 bytes of callback data, so the
 next page's cursor is stored under a short random token (with the previous page's token, for ◀) in a table
@@ -26,7 +27,9 @@ from bot.keyboards import (
     ShareList,
     Toggle,
     film_keyboard,
+    is_stars_row,
     page_keyboard,
+    stars_row,
 )
 from bot.replies import replace, replace_markup, send
 from bot.services import Services
@@ -104,7 +107,10 @@ async def open_film(callback: CallbackQuery, callback_data: OpenFilm, services: 
         await callback.answer(texts.FILM_GONE, show_alert=True)
         return
     await callback.answer()
-    await send(bot, callback, texts.film_card(views[0].film), film_keyboard(views[0]))
+    view = views[0]
+    # Opened from a list (e.g. /watched): a watched film offers its stars.
+    extra = [stars_row(view.film.id)] if view.flags.is_watched else []
+    await send(bot, callback, texts.film_card(view.film), film_keyboard(view, extra))
 
 
 async def toggle(callback: CallbackQuery, callback_data: Toggle, services: Services) -> None:
@@ -124,8 +130,12 @@ async def toggle(callback: CallbackQuery, callback_data: Toggle, services: Servi
     message = callback.message
     # A message too old to edit (Telegram: 48 hours) keeps its buttons: the toast above is all the user gets.
     if views and isinstance(message, Message):
-        # Fresh flags (the site may have changed the others); rows below the list buttons (e.g. "ещё") stay.
+        # Fresh flags (the site may have changed the others); rows below the list buttons (e.g. "ещё") stay,
+        # and a film just marked watched offers its stars.
         rows = message.reply_markup.inline_keyboard[1:] if message.reply_markup else []
+        rows = [row for row in rows if not is_stars_row(row)]
+        if kind == "watched" and callback_data.on:
+            rows.insert(0, stars_row(film_id))
         await replace_markup(message, film_keyboard(views[0], rows))
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from filmhub.catalog.curation import MixCuration
     from filmhub.catalog.service import CatalogService
     from filmhub.core.palette import GradientPicker
+    from filmhub.diary.service import DiaryService
     from filmhub.films.importer import FilmImporter
     from filmhub.films.ports import FilmRepository, PosterStorage, TitleSuggester
     from filmhub.films.reader import FilmReader
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from filmhub.films.service import FilmService
     from filmhub.limits.service import FixedWindowLimit, RequestLimiter, SlidingWindowLimit
     from filmhub.providers.llm import LlmChat
+    from filmhub.ratings.aggregator import RatingAggregator
+    from filmhub.ratings.service import RatingService
     from filmhub.recommendations.service import RecommendationService
     from filmhub.security.cursors import CursorCodec
     from filmhub.security.tokens import TokenService
@@ -141,6 +144,9 @@ def reset() -> None:
         recommendation_service,
         mix_curation,
         llm_chat,
+        rating_service,
+        rating_aggregator,
+        diary_service,
     ):
         factory.cache_clear()
 
@@ -173,6 +179,30 @@ def sharing_service() -> SharingService:
         rate_limit("share_misses"),
         cursor_codec(),
     )
+
+
+@cache
+def rating_service() -> RatingService:
+    from filmhub.ratings.dynamo import DynamoRatingRepository
+    from filmhub.ratings.service import RatingService
+
+    return RatingService(DynamoRatingRepository(), cursor_codec())
+
+
+@cache
+def rating_aggregator() -> RatingAggregator:
+    from filmhub.ratings.aggregator import RatingAggregator
+    from filmhub.ratings.dynamo import DynamoRatingAggregates
+
+    return RatingAggregator(DynamoRatingAggregates())
+
+
+@cache
+def diary_service() -> DiaryService:
+    from filmhub.diary.dynamo import DynamoDiaryRepository
+    from filmhub.diary.service import DiaryService
+
+    return DiaryService(DynamoDiaryRepository(), film_reader(), catalog_service(), cursor_codec())
 
 
 @cache

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.e2e import catalog_film_ids, register, wait_for_rating
 from tests.support.local_stack import LocalStackProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -35,5 +36,29 @@ def test_restart_keeps_users_lists_and_items(tmp_path: Path) -> None:
         token = login.json["token"]
         items = second.request("GET", f"/api/v1/me/watchlists/{watchlist['id']}/items", token=token)
         assert [film["id"] for film in items.json] == [film_id]
+    finally:
+        second.stop()
+
+
+def test_a_restart_neither_loses_nor_recounts_ratings(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = LocalStackProcess(data_dir=data_dir).start()
+    try:
+        film_id = catalog_film_ids(first)[0]
+        for score in (2, 4):
+            rated = first.request("PUT", f"/api/v1/films/{film_id}/rating", json_body={"score": score},
+                                  token=register(first, f"r{score}"))  # fmt: skip
+            assert rated.status == 200
+        # Stopped at once: the stack folds what the stream still holds before its last save.
+    finally:
+        first.stop()
+
+    second = LocalStackProcess(data_dir=data_dir).start()
+    try:
+        assert second.request("GET", f"/api/v1/films/{film_id}").json["rating"] == {"average": 3.0, "count": 2}
+        third = second.request("PUT", f"/api/v1/films/{film_id}/rating", json_body={"score": 0.5},
+                               token=register(second, "r3"))  # fmt: skip
+        assert third.status == 200
+        assert wait_for_rating(second, film_id, 3)["rating"] == {"average": 2.17, "count": 3}
     finally:
         second.stop()

@@ -118,6 +118,7 @@ ROWS = [
     # --- public for anyone with the link: a shared list as JSON and as a page; a token is ignored
     Row("GET /public/lists/{slug}", "public", (200,)),
     Row("GET /l/{slug}", "public", (200,)),
+    Row("GET /films/{film_id}/reviews", "public", (200,)),
     # --- protected, on the caller's own data: another user's token just acts as that user
     Row("GET /me", "protected", (200,)),
     Row("GET /me/watchlists", "protected", (200,), unknown_user=(200,)),  # a read: nobody's lists
@@ -126,6 +127,17 @@ ROWS = [
     Row("POST /recommend", "protected", (201, 404), unknown_user=(401, 404)),
     Row("POST /recommend/{film_id}/hide", "protected", (204,)),
     Row("DELETE /recommend/{film_id}/hide", "protected", (204,)),
+    # (on a film of their own choosing, so that the victim's rated and reviewed film stays unrated by them)
+    Row("PUT /films/{film_id}/rating", "protected", (200,), {"score": 1.5}, path="/films/{other_film_id}/rating"),
+    Row("PUT /films/{film_id}/review", "protected", (200,), {"text": "Мнение"}, path="/films/{other_film_id}/review"),
+    Row("POST /me/diary", "protected", (201,), lambda world: {"film_id": world.ids["other_film_id"]}),
+    Row("GET /me/diary", "protected", (200,)),
+    Row("GET /me/stats", "protected", (200,)),
+    # --- protected, on the victim's rating, review and diary: another user's token reaches only its own (none)
+    Row("DELETE /films/{film_id}/rating", "protected", (404,)),
+    Row("DELETE /films/{film_id}/review", "protected", (404,)),
+    Row("PATCH /me/diary/{entry_id}", "protected", (404,), {"note": "Взлом"}),
+    Row("DELETE /me/diary/{entry_id}", "protected", (404,)),
     # --- protected, on the victim's list (custom, then built-in by id), its items, its film and poster
     victim("GET /me/watchlists/{list_id}"),
     victim("GET /me/watchlists/{list_id}", path="/me/watchlists/{liked_id}"),
@@ -203,7 +215,12 @@ def world() -> Iterator[World]:
             assert victim.put(f"{path}/items/add", json_body={"film_id": film_id}).status == 204
         assert victim.put(f"/me/watchlists/{list_id}/items/{film_id}/note", json_body={"text": "Моё"}).status == 204
         assert victim.post("/me/watchlists/liked/share").status == 201
+        assert victim.put(f"/films/{film_id}/rating", json_body={"score": 5}).status == 200
+        assert victim.put(f"/films/{film_id}/review", json_body={"text": "Мой отзыв"}).status == 200
+        entry_id = victim.post("/me/diary", json_body={"film_id": film_id, "watched_on": "2024-01-01"}).json["id"]
         ids = {
+            "entry_id": entry_id,
+            "other_film_id": victim.post("/films", json_body=FILM).json["id"],
             "film_id": film_id,
             "list_id": list_id,
             "liked_id": victim.get("/me/watchlists/liked").json["id"],
@@ -272,7 +289,7 @@ def test_route_answers_each_kind_of_token(world: World, row: Row) -> None:
 def test_another_users_reads_never_show_the_victims_flags_or_lists(world: World) -> None:
     stranger = ApiClient(token=world.tokens["another user"])
     film = stranger.get(f"/films/{world.ids['film_id']}").json
-    assert (film["is_liked"], film["is_wish"], film["is_watched"]) == (False, False, False)
+    assert (film["is_liked"], film["is_wish"], film["is_watched"], film["my_rating"]) == (False, False, False, None)
     mix_films = stranger.get(f"/mix/{world.ids['mix_id']}/items").json
     assert [(f["id"], f["is_liked"]) for f in mix_films] == [(world.ids["film_id"], False)]  # the victim likes it
     assert world.ids["list_id"] not in {w["id"] for w in stranger.get("/me/watchlists").json}

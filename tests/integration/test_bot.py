@@ -55,6 +55,7 @@ from tests.support.telegram import (
 pytestmark = pytest.mark.usefixtures("aws")
 
 WISH, LIKED, WATCHED = "хочу", "♥", "смотрел"
+STARS = ["1★", "2★", "3★", "4★", "5★"]
 
 
 @pytest.fixture
@@ -303,7 +304,7 @@ def test_list_buttons_put_the_film_in_and_out_of_each_list(chat: TelegramChat) -
 
     chat.press(LIKED)
     chat.press(WATCHED)
-    assert button_texts(chat.messages[-1].reply_markup) == ["✅ ♥", "✅ хочу", "✅ смотрел"]
+    assert button_texts(chat.messages[-1].reply_markup) == ["✅ ♥", "✅ хочу", "✅ смотрел", *STARS]
     assert (list_films(user_id, "liked"), list_films(user_id, "watched")) == ([film.id], [film.id])
     assert chat.session.of(EditMessageReplyMarkup)[-1].message_id == card.message_id
 
@@ -436,6 +437,35 @@ def test_a_film_opened_from_a_list_can_be_taken_out_of_it(chat: TelegramChat) ->
     assert button_texts(card.reply_markup) == [LIKED, "✅ хочу", WATCHED]
     chat.press("✅ хочу")
     assert list_films(user_id, "wish") == []
+
+
+def test_marking_a_film_watched_offers_stars_that_rate_it_and_log_today_in_the_diary(chat: TelegramChat) -> None:
+    [film] = make_films(1, "Сталкер")
+    chat.send("/search Сталкер")
+    chat.press(WATCHED)
+    assert button_texts(chat.last.reply_markup) == [LIKED, WISH, "✅ смотрел", *STARS]
+    chat.press("4★")
+    user_id = ivan_user_id()
+    assert chat.session.of(AnswerCallbackQuery)[-1].text == texts.rated(4)
+    assert film_reader().page([film.id], user_id)[0].flags.my_rating == 4.0
+    [entry] = wiring.diary_service().entries(user_id).entries
+    assert (entry.entry.film_id, entry.entry.half_points) == (film.id, 8)
+    assert entry.entry.watched_on == datetime.now(UTC).date().isoformat()
+    assert button_texts(chat.last.reply_markup) == [LIKED, WISH, "✅ смотрел"]  # no second entry by accident
+    chat.press("✅ смотрел")
+    assert "1★" not in button_texts(chat.last.reply_markup)
+
+
+def test_a_watched_film_opened_from_the_watched_list_offers_stars(chat: TelegramChat) -> None:
+    chat.send("/watched")
+    user_id = ivan_user_id()
+    [film] = make_films(1, "Зеркало")
+    watchlist_service().add(user_id, "watched", film.id)
+    chat.send("/watched")
+    chat.press(f"1. {film.title} ({film.release_year})")
+    assert button_texts(chat.last.reply_markup) == [LIKED, WISH, "✅ смотрел", *STARS]
+    chat.press("5★")
+    assert wiring.diary_service().stats(user_id, datetime.now(UTC).year).average_rating == 5.0
 
 
 # --- recommendations --------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def test_mixes_and_their_films_for_an_anonymous_caller(api: ApiClient) -> None:
     films = api.get(f"/mix/{mixes[0]['id']}/items").json
     assert len(films) >= 10
     expected_fields = {"id", "title", "description", "country", "release_year", "poster_url", "tmdb_id", "owner_id",
-                       "is_liked", "is_wish", "is_watched", "genres", "film_type"}  # fmt: skip
+                       "is_liked", "is_wish", "is_watched", "genres", "film_type", "my_rating", "rating"}  # fmt: skip
     assert set(films[0]) == expected_fields
     assert not any(f["is_liked"] or f["is_wish"] or f["is_watched"] for f in films)
     assert all(f["owner_id"] is None and f["genres"] for f in films)

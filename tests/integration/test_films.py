@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("seeded_aws")
 
 DRAMA, COMEDY, WESTERN = genre_id("драма"), genre_id("комедия"), genre_id("вестерн")
 FILM_FIELDS = {"id", "title", "description", "country", "release_year", "poster_url", "tmdb_id", "owner_id",
-               "is_liked", "is_wish", "is_watched", "genres", "film_type"}  # fmt: skip
+               "is_liked", "is_wish", "is_watched", "genres", "film_type", "my_rating", "rating"}  # fmt: skip
 SHAWSHANK = imported_film_id("tmdb", "movie", 278)
 
 

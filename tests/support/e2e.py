@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from tests.support.local_stack import LocalStackProcess
 
 #: The Telegram webhook secret the e2e stack's bot is configured with.
 WEBHOOK_SECRET = "e2e_webhook_secret-0123456789"
+#: How long a rating may take to reach its film through the stream poller before a test gives up.
+STREAM_WAIT_SECONDS = 20
 
 
 def register(stack: LocalStackProcess, name: str = "киноман") -> str:
@@ -27,3 +30,13 @@ def catalog_film_ids(stack: LocalStackProcess) -> list[str]:
     for mix in stack.request("GET", "/api/v1/mix").json:
         ids += [film["id"] for film in stack.request("GET", f"/api/v1/mix/{mix['id']}/items").json]
     return list(dict.fromkeys(ids))
+
+
+def wait_for_rating(stack: LocalStackProcess, film_id: str, count: int) -> dict:
+    """The film once the stream aggregator has folded ``count`` ratings (eventually consistent by design)."""
+    deadline = time.monotonic() + STREAM_WAIT_SECONDS
+    while True:
+        film = stack.request("GET", f"/api/v1/films/{film_id}").json
+        if film["rating"]["count"] == count or time.monotonic() > deadline:
+            return film
+        time.sleep(0.2)

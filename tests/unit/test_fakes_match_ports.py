@@ -14,6 +14,7 @@ from bot.services import BotState
 from filmhub.accounts.ports import AccountRepository, PasswordHashing
 from filmhub.catalog.ports import CatalogRepository, MixRepository
 from filmhub.core.palette import GradientPicker
+from filmhub.diary.ports import DiaryRepository, FilmLookup, GenreNames
 from filmhub.films.ports import (
     ExternalFilmSource,
     FilmRepository,
@@ -23,12 +24,19 @@ from filmhub.films.ports import (
     TitleSuggester,
 )
 from filmhub.limits.ports import RequestCounter
+from filmhub.ratings.ports import RatingAggregates, RatingRepository
 from filmhub.recommendations.ports import Discovery, RecommendationRepository
 from filmhub.sharing.ports import SharingRepository
 from filmhub.watchlists.ports import WatchlistRepository
 from tests.support.fakes.accounts import FastPasswordHashing, InMemoryAccountRepository
 from tests.support.fakes.bot_state import InMemoryBotState
 from tests.support.fakes.catalog import InMemoryCatalogRepository, InMemoryMixRepository
+from tests.support.fakes.diary import (
+    FixedGenreNames,
+    InMemoryDiaryRepository,
+    InMemoryFilmLookup,
+    InMemoryRatingAggregates,
+)
 from tests.support.fakes.films import (
     InMemoryFilmRepository,
     InMemoryPosterStorage,
@@ -38,6 +46,7 @@ from tests.support.fakes.films import (
 )
 from tests.support.fakes.limits import InMemoryRequestCounter
 from tests.support.fakes.palette import FixedGradients
+from tests.support.fakes.ratings import InMemoryRatingRepository
 from tests.support.fakes.recommendations import InMemoryRecommendationRepository, ScriptedDiscovery
 from tests.support.fakes.sharing import InMemorySharingRepository
 from tests.support.fakes.watchlists import InMemoryWatchlistRepository
@@ -58,6 +67,11 @@ FAKES: dict[type, type] = {
     Discovery: ScriptedDiscovery,
     WatchlistRepository: InMemoryWatchlistRepository,
     SharingRepository: InMemorySharingRepository,
+    RatingRepository: InMemoryRatingRepository,
+    RatingAggregates: InMemoryRatingAggregates,
+    DiaryRepository: InMemoryDiaryRepository,
+    FilmLookup: InMemoryFilmLookup,
+    GenreNames: FixedGenreNames,
     GradientPicker: FixedGradients,
     BotState: InMemoryBotState,
 }

@@ -23,7 +23,10 @@ from filmhub.accounts.ports import AccountRepository, PasswordHashing
 from filmhub.bot_state.dynamo import DynamoBotState
 from filmhub.catalog.dynamo import DynamoCatalogRepository, DynamoMixRepository
 from filmhub.catalog.ports import CatalogRepository, MixRepository
+from filmhub.catalog.service import CatalogService
 from filmhub.core.palette import GradientPicker, PaletteGradients
+from filmhub.diary.dynamo import DynamoDiaryRepository
+from filmhub.diary.ports import DiaryRepository, FilmLookup, GenreNames
 from filmhub.films.dynamo import DynamoFilmRepository
 from filmhub.films.ports import (
     ExternalFilmSource,
@@ -34,6 +37,7 @@ from filmhub.films.ports import (
     TitleSuggester,
 )
 from filmhub.films.poster_storage import S3PosterStorage
+from filmhub.films.reader import FilmReader
 from filmhub.films.search import LocalFilmSource
 from filmhub.films.search_index import DynamoSearchIndex
 from filmhub.limits.dynamo import DynamoRequestCounter
@@ -41,6 +45,8 @@ from filmhub.limits.ports import RequestCounter
 from filmhub.providers.kinopoisk import KinopoiskProvider
 from filmhub.providers.llm import LlmGradients, LlmTitleSuggester
 from filmhub.providers.tmdb import TmdbProvider
+from filmhub.ratings.dynamo import DynamoRatingAggregates, DynamoRatingRepository
+from filmhub.ratings.ports import RatingAggregates, RatingRepository
 from filmhub.recommendations.dynamo import DynamoRecommendationRepository
 from filmhub.recommendations.ports import Discovery, RecommendationRepository
 from filmhub.recommendations.service import RecommendationService
@@ -60,6 +66,12 @@ film_source_kinopoisk: type[ExternalFilmSource] = KinopoiskProvider
 title_suggester_llm: type[TitleSuggester] = LlmTitleSuggester
 # watchlists
 watchlist_repository_dynamo: type[WatchlistRepository] = DynamoWatchlistRepository
+# ratings and the diary
+rating_repository_dynamo: type[RatingRepository] = DynamoRatingRepository
+rating_aggregates_dynamo: type[RatingAggregates] = DynamoRatingAggregates
+diary_repository_dynamo: type[DiaryRepository] = DynamoDiaryRepository
+film_lookup_reader: type[FilmLookup] = FilmReader
+genre_names_catalog: type[GenreNames] = CatalogService
 # sharing
 sharing_repository_dynamo: type[SharingRepository] = DynamoSharingRepository
 # accounts

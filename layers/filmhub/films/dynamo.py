@@ -18,7 +18,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from filmhub.accounts.write_guard import CallerGuard
-from filmhub.core.entities import NO_FLAGS, Film, FilmFlags, Genre
+from filmhub.core.entities import NO_FLAGS, Film, FilmFlags, Genre, RatingSummary, half_points_to_score
 from filmhub.films.index import HEAD_HARD_CAP, admit, best, film_entries
 from filmhub.films.ports import ExternalRef, Poster, StoredFilm
 from filmhub.limits.ports import Quota
@@ -318,6 +318,7 @@ def film_from_item(item: FilmItem) -> Film:
         kinopoisk_id=int(item.kinopoisk_id) if item.kinopoisk_id is not None else None,
         poster_key=item.poster_key,
         popularity=int(item.popularity or 0),
+        rating=RatingSummary(count=int(item.rating_count or 0), half_point_sum=int(item.rating_half_points or 0)),
     )
 
 
@@ -326,6 +327,7 @@ def flags_from_state(item: FilmState) -> FilmFlags:
         is_liked=item.liked_at is not None,
         is_wish=item.wish_at is not None,
         is_watched=item.watched_at is not None,
+        my_rating=half_points_to_score(int(item.my_half_points)) if item.my_half_points is not None else None,
     )
 
 

@@ -50,6 +50,23 @@ BUILTIN_COLUMNS: dict[str, BuiltinListColumns] = {
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+def set_flag_actions(user_id: str, kind: str, film: Film, at: str) -> list[Action]:
+    """The update of a user's state item that puts the film in a built-in list (also used inside transactions).
+
+    if_not_exists keeps the first date, so repeated or concurrent adds leave one entry."""
+    columns = BUILTIN_COLUMNS[kind]
+    pk, _ = FilmState.key(user_id, film.id)
+    return [
+        FilmState.kind.set(FilmState),
+        FilmState.film_id.set(film.id),
+        FilmState.genre_ids.set([genre.id for genre in film.genres]),
+        FilmState.film_type.set(film.film_type),
+        columns.set_at.set(columns.set_at | at),
+        columns.index_pk.set(pk),
+        columns.index_sk.set(columns.index_sk | f"{at}#{film.id}"),
+    ]
+
+
 def watchlist_from_item(item: WatchlistItem) -> Watchlist:
     return Watchlist(
         id=item.id,
@@ -216,20 +233,8 @@ class DynamoWatchlistRepository:
         return remove_entry(WatchlistEntry(*WatchlistEntry.key(list_id, film_id)))
 
     def set_flag(self, user_id: str, kind: ListType, film: Film, at: str) -> None:
-        columns = BUILTIN_COLUMNS[kind]
-        film_id = film.id
-        pk, _ = FilmState.key(user_id, film_id)
-        state = FilmState(*FilmState.key(user_id, film_id))
-        # if_not_exists keeps the first date, so repeated or concurrent adds leave one entry.
-        actions: list[Action] = [
-            FilmState.kind.set(FilmState),
-            FilmState.film_id.set(film_id),
-            FilmState.genre_ids.set([genre.id for genre in film.genres]),
-            FilmState.film_type.set(film.film_type),
-            columns.set_at.set(columns.set_at | at),
-            columns.index_pk.set(pk),
-            columns.index_sk.set(columns.index_sk | f"{at}#{film_id}"),
-        ]
+        state = FilmState(*FilmState.key(user_id, film.id))
+        actions = set_flag_actions(user_id, kind, film, at)
         commit_guarded(CallerGuard(user_id), lambda tx: tx.update(state, actions=actions))
 
     def clear_flag(self, user_id: str, kind: ListType, film_id: str) -> bool:

@@ -8,10 +8,21 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from filmhub.accounts.ports import Account
-from filmhub.core.entities import AuthKey, Film, FilmFlags, FilmType, Genre, ListType, Mix, Mood
+from filmhub.core.entities import (
+    AuthKey,
+    Film,
+    FilmFlags,
+    FilmType,
+    Genre,
+    ListType,
+    Mix,
+    Mood,
+    half_points_to_score,
+)
 from filmhub.films.index import description_tokens, title_tokens
 from filmhub.films.ports import StoredFilm
 from filmhub.limits.ports import CounterKey
+from filmhub.ratings.ports import Review
 from filmhub.sharing.ports import Share
 from filmhub.watchlists.ports import Position, Watchlist
 
@@ -30,12 +41,25 @@ class FilmStateItem:
     genre_ids: frozenset[str]
     film_type: FilmType
     added_at: dict[ListType, str] = field(default_factory=dict)
+    #: The user's score (× 2), copied from the rating item in the rating's transaction.
+    my_half_points: int | None = None
 
     @property
     def flags(self) -> FilmFlags:
         return FilmFlags(
-            is_liked="liked" in self.added_at, is_wish="wish" in self.added_at, is_watched="watched" in self.added_at
+            is_liked="liked" in self.added_at,
+            is_wish="wish" in self.added_at,
+            is_watched="watched" in self.added_at,
+            my_rating=None if self.my_half_points is None else half_points_to_score(self.my_half_points),
         )
+
+
+@dataclass
+class RatingItem:
+    """One user's score and review of one film; deleted when neither is left."""
+
+    half_points: int | None = None
+    review: Review | None = None
 
 
 @dataclass(frozen=True)
@@ -58,6 +82,8 @@ class MemoryTable:
     description_postings: dict[str, set[str]] = field(default_factory=dict)
     #: (user id, film id) → the user's state of the film.
     states: dict[tuple[str, str], FilmStateItem] = field(default_factory=dict)
+    #: (film id, user id) → the user's rating and review of the film.
+    ratings: dict[tuple[str, str], RatingItem] = field(default_factory=dict)
     # watchlists
     lists: dict[str, Watchlist] = field(default_factory=dict)
     list_entries: dict[str, dict[str, ListEntryItem]] = field(default_factory=dict)

@@ -13,6 +13,11 @@ if TYPE_CHECKING:
     from filmhub.core.entities import FilmView
 
 
+class RatingOut(BaseModel):
+    average: float | None = Field(description="Mean score (0.5-5.0, two decimals); null with no ratings")
+    count: int = Field(description="How many users rated the film; updated within seconds of a rating")
+
+
 class FilmOut(BaseModel):
     id: str
     title: str
@@ -27,6 +32,8 @@ class FilmOut(BaseModel):
     is_watched: bool
     genres: list[GenreOut]
     film_type: str = Field(description="movie or tv")
+    my_rating: float | None = Field(description="The caller's score, 0.5-5.0; null when unrated or anonymous")
+    rating: RatingOut
 
     @classmethod
     def of(cls, view: FilmView) -> FilmOut:
@@ -45,6 +52,8 @@ class FilmOut(BaseModel):
             is_watched=flags.is_watched,
             genres=[GenreOut.of(genre) for genre in film.genres],
             film_type=film.film_type,
+            my_rating=flags.my_rating,
+            rating=RatingOut(average=film.rating.average, count=film.rating.count),
         )
 
 
