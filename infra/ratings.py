@@ -13,6 +13,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -38,6 +39,7 @@ class RatingAggregation(Construct):
         config: StageConfig,
         layers: SharedLayers,
         table: dynamodb.Table,
+        posters_bucket: s3.IBucket,
     ) -> None:
         super().__init__(scope, construct_id)
         source = ROOT / "functions"
@@ -56,6 +58,8 @@ class RatingAggregation(Construct):
             environment={
                 "STAGE": config.stage,
                 "TABLE_NAME": table.table_name,
+                # Only named (no access is granted): every deployed function's settings require it.
+                "POSTERS_BUCKET": posters_bucket.bucket_name,
                 "POWERTOOLS_SERVICE_NAME": "filmhub-rating-aggregator",
                 "LOG_LEVEL": config.log_level,
             },

@@ -71,7 +71,14 @@ class FilmHubStack(Stack):
             secrets=self.data.secrets,
             environment=extra_env,
         )
-        self.ratings = RatingAggregation(self, "Ratings", config=config, layers=layers, table=self.data.table)
+        self.ratings = RatingAggregation(
+            self,
+            "Ratings",
+            config=config,
+            layers=layers,
+            table=self.data.table,
+            posters_bucket=self.storage.posters_bucket,
+        )
         self.api = Api(self, "Api", config=config, routes=route_list, functions=self.functions.entry_points)
         self.bot.expose(self.api.endpoint, route_list)
         self.monitoring = Monitoring(

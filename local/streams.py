@@ -9,10 +9,13 @@ its lowest failed sequence number, as Lambda does.  The local stack polls in a t
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import threading
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from filmhub.ratings.stream import STREAM_FILTER
@@ -27,6 +30,14 @@ AGGREGATOR_NAME = "filmhub-rating-aggregator"
 #: The aggregator as the local stack runs it: a function name (its settings in infra) and its handler.
 AGGREGATOR_FUNCTION = "rating_aggregator"
 AGGREGATOR_HANDLER = f"{AGGREGATOR_FUNCTION}.handler.lambda_handler"
+
+
+def _lambda_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} in a stream record")
 
 
 def matches(pattern: Any, value: Any) -> bool:
@@ -121,8 +132,10 @@ class StreamPoller:
                 return delivered
 
     def _as_lambda_record(self, arn: str, record: dict[str, Any]) -> dict[str, Any]:
-        """What Lambda adds to a stream record: the stream's ARN and the region."""
-        return {**record, "eventSource": "aws:dynamodb", "eventSourceARN": arn, "awsRegion": self._region}
+        """The record as Lambda delivers it: JSON (boto3 parsed timestamps into datetimes and binary values into
+        bytes; the event carries epoch seconds and base64), with the stream's ARN and the region added."""
+        as_json = json.loads(json.dumps(record, default=_lambda_json))
+        return {**as_json, "eventSource": "aws:dynamodb", "eventSourceARN": arn, "awsRegion": self._region}
 
     def run(self, interval_seconds: float, on_delivered: Callable[[], None] = lambda: None) -> threading.Thread:
         """Poll in a daemon thread until ``stop``; ``on_delivered`` after each poll that delivered records."""
@@ -141,10 +154,3 @@ class StreamPoller:
 
     def stop(self) -> None:
         self._stop.set()
-
-
-def rating_stream_poller(dynamodb: Any, streams: Any, table_name: str, region: str) -> StreamPoller:
-    """A poller that feeds the rating aggregator's Lambda handler."""
-    from rating_aggregator.handler import lambda_handler
-
-    return StreamPoller(dynamodb, streams, table_name, lambda_handler, region=region)

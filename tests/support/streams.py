@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import boto3
 
 from filmhub.settings import get_settings
-from local.streams import StreamPoller, rating_stream_poller
+from local.streams import StreamPoller
+
+
+def _aggregator(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The aggregator's handler, given the event as its worker process would get it: through JSON."""
+    from rating_aggregator.handler import lambda_handler
+
+    return lambda_handler(json.loads(json.dumps(event)), context)
 
 
 def rating_stream() -> StreamPoller:
@@ -17,6 +27,5 @@ def rating_stream() -> StreamPoller:
     streams = boto3.client(
         "dynamodbstreams", region_name=region, endpoint_url=f"https://streams.dynamodb.{region}.amazonaws.com"
     )
-    return rating_stream_poller(
-        boto3.client("dynamodb", region_name=region), streams, get_settings().table_name, region
-    )
+    dynamodb = boto3.client("dynamodb", region_name=region)
+    return StreamPoller(dynamodb, streams, get_settings().table_name, _aggregator, region=region)

@@ -71,7 +71,7 @@ def _year_film_write(tx: TransactWrite, user_id: str, change: YearFilmChange) ->
             *DiaryYearFilm.key(user_id, change.year, change.film_id),
             film_id=change.film_id,
             year=change.year,
-            count=change.after,
+            entries=change.after,
             genre_ids=list(change.genre_ids),
         )
         tx.save(created, condition=DiaryYearFilm.PK.does_not_exist())
