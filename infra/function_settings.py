@@ -69,6 +69,9 @@ class FunctionSettings:
     #: Lambda SnapStart (published versions, served through the ``live`` alias): for imports too slow
     #: for a cold start (docs/decisions.md § Telegram bot).
     snap_start: bool = False
+    #: Reserved concurrency: at most this many executions at once (None: the account's unreserved pool).
+    #: The local gateway runs at most this many workers of the function too.
+    reserved_concurrency: int | None = None
     #: Why this size: kept beside the numbers it explains (the long form is in docs/decisions.md).
     rationale: str = ""
 
@@ -78,6 +81,8 @@ class FunctionSettings:
             raise ValueError("API-facing functions must time out within 29 s")
         if not 128 <= self.memory_mb <= 10240:
             raise ValueError("Lambda memory is 128-10240 MB")
+        if self.reserved_concurrency is not None and self.reserved_concurrency < 1:
+            raise ValueError("reserved concurrency is at least 1 (0 would throttle every request)")
 
 
 PROVIDER_SECRETS = ("tmdb_api_key", "kinopoisk_api_key", "llm_api_key")

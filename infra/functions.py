@@ -132,6 +132,7 @@ def python_function(
     description: str,
     tracing: bool = True,
     snap_start: bool = False,
+    reserved_concurrency: int | None = None,
 ) -> tuple[lambda_.Function, iam.Role, logs.LogGroup]:
     """A Python 3.13 arm64 function with its own role (logs to its own log group, nothing else yet)."""
     log_group = logs.LogGroup(
@@ -164,6 +165,7 @@ def python_function(
         log_group=log_group,
         tracing=lambda_.Tracing.ACTIVE if tracing else lambda_.Tracing.DISABLED,
         snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if snap_start else None,
+        reserved_concurrent_executions=reserved_concurrency,
     )
     acknowledge(
         function,
@@ -248,6 +250,7 @@ class Functions(Construct):
                 environment=env,
                 description=f"FilmHub {config.stage}: {spec.description}"[:256],
                 snap_start=settings.snap_start,
+                reserved_concurrency=settings.reserved_concurrency,
             )
             self._grant(role, settings, table, posters_bucket, secrets)
             self.deployed[name] = DeployedFunction(spec, settings, function, role, log_group)

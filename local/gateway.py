@@ -2,8 +2,9 @@
 
 It serves the route table of ``filmhub.routes``: each HTTP request becomes the event the deployed
 function would receive (route key, path parameters, comma-joined repeated query parameters,
-lower-cased headers, base64 bodies for binary content), the function's handler is called
-in-process, and its response is written back.  Unknown routes answer 404 without calling any
+lower-cased headers, base64 bodies for binary content), the function runs (in worker processes,
+``local/workers.py``, when the local stack serves; in-process for the integration tests' client),
+and its response is written back.  Unknown routes answer 404 without calling any
 function, and CORS preflights are answered here, as API Gateway does.
 """
 
@@ -24,6 +25,8 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from filmhub.routes import FUNCTIONS, ROUTES, Route
+from local.worker import LambdaContext as LambdaContextStub
+from local.workers import InvocationFailed
 
 #: API Gateway's own limit on a request payload.
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -69,26 +72,6 @@ class RouteTable:
 
     def knows_path(self, path: str) -> bool:
         return any(compiled.pattern.match(path) for compiled in self._routes)
-
-
-@dataclass
-class LambdaContextStub:
-    """The attributes of a Lambda context object that Powertools reads."""
-
-    function_name: str
-    aws_request_id: str
-    memory_limit_in_mb: int = 1024
-    function_version: str = "$LATEST"
-    timeout_seconds: int = 29
-
-    def __post_init__(self) -> None:
-        self.invoked_function_arn = f"arn:aws:lambda:local:000000000000:function:{self.function_name}"
-        self.log_group_name = f"/aws/lambda/{self.function_name}"
-        self.log_stream_name = "local"
-        self._deadline = time.monotonic() + self.timeout_seconds
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
 def is_text(content_type: str) -> bool:
@@ -166,10 +149,12 @@ def build_event(
 
 
 class FunctionRegistry:
-    """Imports each function's handler on first use, like a Lambda cold start.
+    """Calls each function in this process, importing its handler on first use.
 
-    One "container" per function: like Lambda, it runs one request at a time (Powertools keeps
-    the current request on the app object, so two threads in one app would mix their answers).
+    For the integration tests' in-process client (moto's in-process mock and respx reach the
+    function only here).  One "container" per function, one request at a time (Powertools keeps
+    the current request on the app object, so two threads in one app would mix their answers);
+    ``tests/support/containers.py`` adds containers.  The local stack uses ``WorkerFunctions``.
     """
 
     def __init__(self) -> None:
@@ -201,9 +186,10 @@ class GatewayResponse:
 
 
 class LocalGateway:
-    def __init__(self, cors_origins: Iterable[str], routes: Iterable[Route] = ROUTES) -> None:
+    def __init__(self, cors_origins: Iterable[str], routes: Iterable[Route] = ROUTES, functions: Any = None) -> None:
         self.routes = RouteTable(routes)
-        self.functions = FunctionRegistry()
+        #: ``invoke(function, event, context) -> response``: in-process, or ``local.workers.WorkerFunctions``.
+        self.functions = functions if functions is not None else FunctionRegistry()
         self.cors_origins = set(cors_origins)
 
     def _cors_headers(self, origin: str | None) -> list[tuple[str, str]]:
@@ -219,6 +205,7 @@ class LocalGateway:
     def handle(
         self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str = "127.0.0.1"
     ) -> GatewayResponse:
+        received_at = time.monotonic()
         split = urlsplit(target)
         path = split.path or "/"
         origin = next((value for name, value in headers if name.lower() == "origin"), None)
@@ -241,7 +228,11 @@ class LocalGateway:
         route, path_parameters = matched
         event = build_event(method, path, split.query, headers, body, route, path_parameters, source_ip)
         context = LambdaContextStub(function_name=f"filmhub-{route.function}", aws_request_id=str(uuid.uuid4()))
-        result = self.functions.invoke(route.function, event, context)
+        context.received_at = received_at  # type: ignore[attr-defined]  # when API Gateway's 30 s began
+        try:
+            result = self.functions.invoke(route.function, event, context)
+        except InvocationFailed as failed:  # the integration failed: API Gateway answers for the function
+            return self._gateway_error(failed.status, failed.message, cors)
         return self._response(result, cors)
 
     @staticmethod
@@ -313,8 +304,14 @@ def make_request_handler(gateway: LocalGateway, log: Callable[[str], None]) -> t
     return GatewayRequestHandler
 
 
+class GatewayServer(ThreadingHTTPServer):
+    daemon_threads = True
+    #: socketserver's default backlog of 5 resets the connections of a burst (25 clients at once did).
+    request_queue_size = 128
+
+
 def serve(gateway: LocalGateway, host: str, port: int, log: Callable[[str], None]) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), make_request_handler(gateway, log))
+    server = GatewayServer((host, port), make_request_handler(gateway, log))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="local-gateway", daemon=True).start()
     return server

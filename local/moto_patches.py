@@ -8,8 +8,13 @@
    6 500 items) that is ~170 ms a call.  Base-table queries read only their partition and index
    queries skip the needless sort (results are sorted by the index keys afterwards anyway).
 3. DynamoDB applies each write (and each transaction) atomically; moto's server handles requests
-   on several threads without a lock, so a conditional put could race.  One lock serializes
-   writes, which is what the concurrency tests rely on.
+   on several threads without a lock, so two conditional puts of one key could both pass their
+   condition.  One lock serializes the table: every write and transaction (condition checked and
+   item written under it), and the reads too (GetItem, Query, Scan), which otherwise iterate the
+   table's dicts while another request thread changes them ("dictionary changed size during
+   iteration") or see an item half-updated.  The local stack's functions run in several worker
+   processes at once, so the moto server in the main process does get concurrent requests;
+   ``tests/integration/test_moto_atomicity.py`` races conditional puts through it.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import threading
 from typing import Any
 
 _installed = False
-_write_lock = threading.RLock()
+_table_lock = threading.RLock()
 
 
 def install() -> None:
@@ -38,13 +43,13 @@ def install() -> None:
 
     def locked(method: Any) -> Any:
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            with _write_lock:
+            with _table_lock:
                 return method(self, *args, **kwargs)
 
         wrapper.__name__ = method.__name__
         return wrapper
 
-    for name in ("put_item", "update_item", "delete_item", "batch_write_item"):
+    for name in ("put_item", "update_item", "delete_item", "batch_write_item", "get_item", "query", "scan"):
         if hasattr(DynamoDBBackend, name):
             setattr(DynamoDBBackend, name, locked(getattr(DynamoDBBackend, name)))
 
@@ -60,7 +65,7 @@ def install() -> None:
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
         if len(transact_items) > 100:
             raise TooManyTransactionsException()
-        with _write_lock:
+        with _table_lock:
             seen: set[tuple[str, str]] = set()
             planned: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
             errors: list[tuple[Any, Any, Any]] = []
@@ -161,6 +166,6 @@ def dump_table(region: str, table_name: str) -> list[dict[str, Any]]:
     from moto.core.models import DEFAULT_ACCOUNT_ID
 
     table = get_backend("dynamodb")[DEFAULT_ACCOUNT_ID][region].get_table(table_name)
-    with _write_lock:
+    with _table_lock:
         items = [item for partition in table.items.values() for item in partition.values()]
         return [item.to_json()["Attributes"] for item in items]

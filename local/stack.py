@@ -48,6 +48,14 @@ class LocalStackConfig:
     region: str = "eu-central-1"
     autosave_seconds: float = 5.0
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: Worker processes per function at most (lower when the function's reserved concurrency is).
+    concurrency: int = 4
+    #: A worker idle this long is retired (its next request is a cold start again).
+    idle_seconds: float = 300.0
+    #: Every function's timeout instead of its deployed one (tests use a short one).
+    function_timeout: float | None = None
+    #: API Gateway's integration timeout.
+    integration_timeout: float = 30.0
 
 
 class Snapshot:
@@ -120,6 +128,7 @@ class LocalStack:
         self.log = log
         self._moto: Any = None
         self._server: Any = None
+        self._functions: Any = None
         self._stop_autosave = threading.Event()
         self._dirty = threading.Event()
         self._save_lock = threading.Lock()
@@ -218,10 +227,21 @@ class LocalStack:
         )
         self._dynamodb, self._s3 = dynamodb, s3
 
+        from filmhub.routes import FUNCTIONS
         from filmhub.settings import get_settings
         from local.gateway import LocalGateway, serve
+        from local.workers import WorkerFunctions
 
-        gateway = LocalGateway(get_settings().cors_origins)
+        # Functions run in worker processes started on demand, with the environment configured above.
+        self._functions = WorkerFunctions(
+            {name: spec.handler for name, spec in FUNCTIONS.items()},
+            log=self.log,
+            concurrency=self.config.concurrency,
+            idle_seconds=self.config.idle_seconds,
+            function_timeout=self.config.function_timeout,
+            integration_timeout_seconds=self.config.integration_timeout,
+        )
+        gateway = LocalGateway(get_settings().cors_origins, functions=self._functions)
         self._server = serve(gateway, self.config.host, self.config.port, self._log_request)
         if self.snapshot:
             if not report.skipped:
@@ -261,6 +281,8 @@ class LocalStack:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+        if self._functions is not None:
+            self._functions.close()
         if self.snapshot and self._moto is not None:
             saved = self.save()
             self.log(f"saved {saved} items to {self.config.data_dir}")

@@ -38,6 +38,8 @@ class LocalStackProcess:
     output: list[str] = field(default_factory=list)
     #: Settings for the stack beyond the defaults (the bot's token, secret and Bot API server).
     env: dict[str, str] = field(default_factory=dict)
+    #: Options of ``python -m local`` beyond port and data folder (``--function-timeout 4``).
+    args: list[str] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
@@ -49,7 +51,7 @@ class LocalStackProcess:
         env.update(self.env)
         log = (self.data_dir.parent / f"local-stack-{self.port}.log").open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "local", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            [sys.executable, "-m", "local", "--port", str(self.port), "--data-dir", str(self.data_dir), *self.args],
             cwd=ROOT,
             env=env,
             stdout=log,
