@@ -4,8 +4,10 @@ Letterboxd exports a ZIP of CSVs (or the user uploads one of them): ``watched.cs
 ``watchlist.csv``, ``likes/films.csv`` (``Date,Name,Year,Letterboxd URI[,Rating]``), ``diary.csv``
 (``…,Rating,Rewatch,Tags,Watched Date``), ``reviews.csv`` (``…,Rating,Rewatch,Review,Tags,Watched Date``)
 and ``lists/<name>.csv`` (a header block describing the list, a blank line, then
-``Position,Name,Year,URL,Description``).  IMDb exports ``ratings.csv``
-(``Const,Your Rating,Date Rated,Title,…,Year,…``; 1–10) and list / watchlist CSVs
+``Position,Name,Year,URL,Description``).  The same files in the layout Letterboxd's own importer reads
+(``Title,Year,imdbID,tmdbID,WatchedDate,Rating,Rewatch,Review,Tags``: what our export writes, so an export
+imports back) are read too; a list in that layout is named by its file and ordered by its rows.
+IMDb exports ``ratings.csv`` (``Const,Your Rating,Date Rated,Title,…,Year,…``; 1–10) and list / watchlist CSVs
 (``Position,Const,Created,…,Title,…,Year,…``).
 
 Everything here is pure: bytes in, rows and per-row problems out, within the limits below, so a hostile
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import PurePosixPath
+from urllib.parse import quote, unquote
 
 #: The presigned upload refuses anything larger.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -69,6 +73,7 @@ class HistoryRow:
     title: str
     year: int | None = None
     imdb_id: str | None = None
+    tmdb_id: int | None = None
     #: When it happened: the watched date of a diary entry, the date rated / added otherwise.
     on: date | None = None
     #: 0.5–5.0 in steps of 0.5.
@@ -265,6 +270,15 @@ def _imdb_id(value: str | None) -> str:
     return value
 
 
+def _tmdb_id(value: str | None) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 10:
+        raise _RowError(f"not a TMDB id {value!r}")
+    return int(value)
+
+
 def _rows(name: str, text: str, required: Iterable[str], build: _Build) -> Iterator[ParsedRow]:
     for record in _records(name, text, required):
         if isinstance(record, RowProblem):
@@ -284,6 +298,46 @@ def _rows(name: str, text: str, required: Iterable[str], build: _Build) -> Itera
 _BASIC = ("Date", "Name", "Year")
 
 
+def _importer_layout(text: str) -> bool:
+    """The file is in the layout of Letterboxd's importer (``Title,Year,imdbID,tmdbID,…``), not its export's."""
+    first = next(csv.reader(io.StringIO(text[:4096], newline="")), [])
+    header = {cell.strip() for cell in first}
+    return "Title" in header and "Name" not in header
+
+
+def _either_layout(action: Action, export_reader: _Reader) -> _Reader:
+    def read(name: str, text: str) -> Iterator[ParsedRow]:
+        return _importer_rows(action)(name, text) if _importer_layout(text) else export_reader(name, text)
+
+    return read
+
+
+def _importer_rows(action: Action, list_name: str | None = None) -> _Reader:
+    """Rows in the importer's layout; a list's films in the order of its rows."""
+    positions = itertools.count(1)
+
+    def build(line: str, cells: dict[str, str]) -> Iterable[HistoryRow]:
+        title, year = _title(cells, "Title"), _year(cells.get("Year"))
+        imdb = cells.get("imdbID", "").strip()
+        rating = _stars(cells.get("Rating"))
+        if action is Action.RATING and rating is None:
+            raise _RowError("no rating")
+        review = cells.get("Review", "").strip() if action is Action.REVIEW else ""
+        if action is Action.REVIEW and not review:
+            raise _RowError("an empty review")
+        return [HistoryRow(line, action, title, year, _imdb_id(imdb) if imdb else None, _tmdb_id(cells.get("tmdbID")),
+                           on=_date(cells.get("WatchedDate")), rating=rating, rewatch=_yes(cells.get("Rewatch")),
+                           review=review or None, spoiler="spoiler" in cells.get("Tags", "").lower(),
+                           list_name=list_name, position=next(positions) if list_name else None)]  # fmt: skip
+
+    return lambda name, text: _rows(name, text, ("Title",), build)
+
+
+def list_file_name(list_name: str) -> str:
+    """A list's file in an export: its name, with only what a file name cannot hold percent-encoded."""
+    return quote(list_name, safe=" !#$&'()+,;=@[]^`{}~-_.") + ".csv"
+
+
 def _letterboxd_simple(action: Action) -> _Reader:
     def build(line: str, cells: dict[str, str]) -> Iterable[HistoryRow]:
         title, year, on = _title(cells, "Name"), _year(cells.get("Year")), _date(cells.get("Date"))
@@ -292,7 +346,7 @@ def _letterboxd_simple(action: Action) -> _Reader:
             raise _RowError("no rating")
         return [HistoryRow(line, action, title, year, on=on, rating=rating)]
 
-    return lambda name, text: _rows(name, text, _BASIC, build)
+    return _either_layout(action, lambda name, text: _rows(name, text, _BASIC, build))
 
 
 def _letterboxd_diary(name: str, text: str) -> Iterator[ParsedRow]:
@@ -320,7 +374,14 @@ def _letterboxd_reviews(name: str, text: str) -> Iterator[ParsedRow]:
 
 
 def _letterboxd_list(name: str, text: str) -> Iterator[ParsedRow]:
-    """A list export: ``Letterboxd list export vN``, the list's own header and row, a blank line, its films."""
+    """A list export: ``Letterboxd list export vN``, the list's own header and row, a blank line, its films;
+    or a list in the importer's layout."""
+    if _importer_layout(text):
+        return _importer_rows(Action.LIST_ENTRY, unquote(PurePosixPath(name).stem)[:MAX_LIST_NAME_CHARS])(name, text)
+    return _letterboxd_list_export(name, text)
+
+
+def _letterboxd_list_export(name: str, text: str) -> Iterator[ParsedRow]:
     lines = text.splitlines(keepends=True)
     blank = next((i for i, line in enumerate(lines) if not line.strip()), None)
     if blank is None or not lines[0].lower().startswith("letterboxd list export"):
@@ -393,8 +454,8 @@ _LETTERBOXD_FILES = {
     "ratings.csv": _letterboxd_simple(Action.RATING),
     "watchlist.csv": _letterboxd_simple(Action.WISH),
     "likes/films.csv": _letterboxd_simple(Action.LIKE),
-    "diary.csv": _letterboxd_diary,
-    "reviews.csv": _letterboxd_reviews,
+    "diary.csv": _either_layout(Action.DIARY, _letterboxd_diary),
+    "reviews.csv": _either_layout(Action.REVIEW, _letterboxd_reviews),
     "lists/": _letterboxd_list,
 }
 _IMDB_FILES = {

@@ -1,0 +1,218 @@
+"""DynamoDB side of imports and exports: jobs with their chunk markers, and the account's history as the
+features store it (see TABLE.md: transfer job, transfer chunk)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+
+from filmhub.core.entities import Film, User
+from filmhub.core.errors import NotFound
+from filmhub.films.dynamo import DynamoFilmRepository
+from filmhub.table.collections import EntryAdded, add_entry
+from filmhub.table.models import (
+    FilmState,
+    TableItem,
+    TransferChunkItem,
+    TransferJobItem,
+    UserItem,
+    WatchlistEntry,
+    WatchlistItem,
+)
+from filmhub.table.operations import cancelled_by_condition, condition_failed, transaction
+from filmhub.transfer.ports import (
+    AccountHistory,
+    ChunkOutcome,
+    Direction,
+    FilmMarks,
+    FlagKind,
+    JobState,
+    ListSnapshot,
+    TransferJob,
+    Unmatched,
+)
+from filmhub.watchlists.dynamo import DynamoWatchlistRepository
+from filmhub.watchlists.ports import Watchlist
+
+
+def _job(item: TransferJobItem, unmatched: Sequence[Unmatched] = ()) -> TransferJob:
+    return TransferJob(
+        id=item.id, user_id=item.user_id, direction=Direction(item.direction), state=JobState(item.state),
+        created_at=item.created_at, updated_at=item.updated_at, format=item.format, filename=item.filename,
+        total=int(item.total), processed=int(item.processed), matched=int(item.matched), chunks=int(item.chunks),
+        error=item.error, object_key=item.object_key, unmatched=tuple(unmatched),
+    )  # fmt: skip
+
+
+def _unmatched(item: TransferChunkItem) -> list[Unmatched]:
+    return [Unmatched(*fields) for fields in json.loads(item.unmatched or "[]")]
+
+
+class DynamoJobRepository:
+    def create(self, job: TransferJob, expires_at: int) -> None:
+        item = TransferJobItem(
+            *TransferJobItem.key(job.id), id=job.id, user_id=job.user_id, direction=job.direction.value,
+            state=job.state.value, format=job.format, filename=job.filename, created_at=job.created_at,
+            updated_at=job.updated_at, expires_at=expires_at,
+        )  # fmt: skip
+        item.GSI1PK, item.GSI1SK = TransferJobItem.index_key(job.user_id, job.direction.value, job.created_at, job.id)
+        item.save(condition=TransferJobItem.PK.does_not_exist())
+
+    def get(self, job_id: str, unmatched_limit: int) -> TransferJob | None:
+        pk, sk = TransferJobItem.key(job_id)
+        if unmatched_limit <= 0:
+            try:
+                return _job(TransferJobItem.get(pk, sk, consistent_read=True))
+            except TransferJobItem.DoesNotExist:
+                return None
+        # "JOB" sorts before "ROWS#…": the job comes first, then its chunks in file order until enough rows.
+        job: TransferJobItem | None = None
+        unmatched: list[Unmatched] = []
+        for item in TableItem.query(pk, consistent_read=True):
+            if isinstance(item, TransferJobItem):
+                job = item
+            elif isinstance(item, TransferChunkItem):
+                unmatched += _unmatched(item)
+                if len(unmatched) >= unmatched_limit:
+                    break
+        return None if job is None else _job(job, unmatched[:unmatched_limit])
+
+    def user_jobs(self, user_id: str, direction: Direction, limit: int) -> list[TransferJob]:
+        pk, _ = TransferJobItem.index_key(user_id, direction.value, "", "")
+        found = TableItem.gsi1.query(pk, scan_index_forward=False, limit=limit, page_size=limit)
+        return [_job(item) for item in found if isinstance(item, TransferJobItem)]
+
+    def start(self, job_id: str, from_states: Sequence[JobState], to_state: JobState, total: int, chunks: int,
+              at: str) -> bool:  # fmt: skip
+        actions = [TransferJobItem.state.set(to_state.value), TransferJobItem.updated_at.set(at)]
+        if chunks:
+            actions += [TransferJobItem.total.set(total), TransferJobItem.chunks.set(chunks)]
+        return self._update(job_id, actions, TransferJobItem.state.is_in(*(state.value for state in from_states)))
+
+    def record_chunk(self, job_id: str, outcome: ChunkOutcome, at: str, expires_at: int) -> bool:
+        marker = TransferChunkItem(*TransferChunkItem.key(job_id, outcome.number), number=outcome.number,
+                                   expires_at=expires_at)  # fmt: skip
+        if outcome.unmatched:
+            rows = [[u.line, u.title, u.year, u.reason] for u in outcome.unmatched]
+            marker.unmatched = json.dumps(rows, ensure_ascii=False)
+        try:
+            with transaction() as tx:
+                tx.save(marker, condition=TransferChunkItem.PK.does_not_exist())
+                tx.update(
+                    TransferJobItem(*TransferJobItem.key(job_id)),
+                    actions=[
+                        TransferJobItem.processed.add(outcome.processed),
+                        TransferJobItem.matched.add(outcome.matched),
+                        TransferJobItem.state.set(JobState.RUNNING.value),
+                        TransferJobItem.updated_at.set(at),
+                    ],
+                    condition=TransferJobItem.state.is_in(JobState.QUEUED.value, JobState.RUNNING.value),
+                )
+        except TransactWriteError as error:
+            if cancelled_by_condition(error):
+                return False
+            raise
+        return True
+
+    def finish(self, job_id: str, state: JobState, at: str, error: str | None = None,
+               object_key: str | None = None, only_when_complete: bool = False) -> bool:  # fmt: skip
+        actions: list[Any] = [TransferJobItem.state.set(state.value), TransferJobItem.updated_at.set(at)]
+        if error is not None:
+            actions.append(TransferJobItem.error.set(error))
+        if object_key is not None:
+            actions.append(TransferJobItem.object_key.set(object_key))
+        condition = ~TransferJobItem.state.is_in(JobState.DONE.value, JobState.FAILED.value)
+        if only_when_complete:
+            condition &= TransferJobItem.processed >= TransferJobItem.total
+        return self._update(job_id, actions, condition)
+
+    @staticmethod
+    def _update(job_id: str, actions: list[Any], condition: Any) -> bool:
+        try:
+            TransferJobItem(*TransferJobItem.key(job_id)).update(
+                actions=actions, condition=TransferJobItem.PK.exists() & condition
+            )
+        except UpdateError as error:
+            if condition_failed(error):
+                return False
+            raise
+        return True
+
+
+#: A ranked entry's LSI1 sort key: lists read LSI1 descending, so the lowest position sorts highest.
+MAX_RANKED_POSITION = 1000
+
+
+def ranked_order_key(position: int, film_id: str) -> str:
+    return f"R{MAX_RANKED_POSITION - min(max(position, 1), MAX_RANKED_POSITION):04d}#{film_id}"
+
+
+class DynamoHistory:
+    """The account's history where each feature keeps it: flags on film states, custom lists with their entries."""
+
+    def __init__(self) -> None:
+        self._watchlists = DynamoWatchlistRepository()
+        self._films = DynamoFilmRepository()
+
+    # --- writing (imports) -------------------------------------------------------------------
+
+    def set_flag(self, user_id: str, kind: FlagKind, film: Film, at: str) -> None:
+        self._watchlists.set_flag(user_id, kind, film, at)
+
+    def ensure_list(self, watchlist: Watchlist) -> None:
+        try:
+            self._watchlists.create(watchlist)
+        except PutError as error:
+            if not condition_failed(error):
+                raise
+
+    def put_list_entry(self, user_id: str, list_id: str, film_id: str, position: int, added_at: str) -> None:
+        entry = WatchlistEntry(*WatchlistEntry.key(list_id, film_id), film_id=film_id, user_id=user_id,
+                               added_at=added_at)  # fmt: skip
+        entry.LSI1SK = ranked_order_key(position, film_id)
+        if add_entry(WatchlistItem, WatchlistItem.key(list_id), entry) is EntryAdded.NO_HEADER:
+            raise NotFound("Watchlist not found")
+
+    # --- reading (exports) -------------------------------------------------------------------
+
+    def history(self, user_id: str) -> AccountHistory | None:
+        user_pk, _ = UserItem.key(user_id)
+        user: User | None = None
+        marks: list[FilmMarks] = []
+        # The user's partition holds the profile and one state item per flagged film.
+        for item in TableItem.query(user_pk, consistent_read=True):
+            if isinstance(item, UserItem):
+                user = User(item.id, item.username, item.email, item.telegram_id, item.role)  # type: ignore[arg-type]
+            elif isinstance(item, FilmState) and (item.liked_at or item.wish_at or item.watched_at):
+                marks.append(FilmMarks(item.film_id, item.liked_at, item.wish_at, item.watched_at))
+        if user is None:
+            return None
+        lists = []
+        for header in self._watchlists.user_lists(user_id):
+            if header.list_type == "custom" and not header.deleting:
+                film_ids = self._list_film_ids(header.id)
+                lists.append(ListSnapshot(header.id, header.title, header.created_at, tuple(film_ids)))
+        lists.sort(key=lambda listed: listed.created_at)
+        return AccountHistory(user, tuple(marks), tuple(lists))
+
+    @staticmethod
+    def _list_film_ids(list_id: str) -> list[str]:
+        pk, _ = WatchlistItem.key(list_id)
+        return [
+            item.film_id
+            for item in TableItem.lsi1.query(pk, scan_index_forward=False, consistent_read=True)
+            if isinstance(item, WatchlistEntry)
+        ]
+
+    def films(self, film_ids: Sequence[str]) -> dict[str, Film]:
+        return self._films.get_many(film_ids)
+
+    def telegram_id(self, user_id: str) -> int | None:
+        try:
+            item = UserItem.get(*UserItem.key(user_id))
+        except UserItem.DoesNotExist:
+            return None
+        return int(item.telegram_id) if item.telegram_id is not None else None
