@@ -45,6 +45,8 @@ class LocalStackConfig:
     data_dir: Path | None = DEFAULT_DATA_DIR
     table_name: str = "filmhub-local"
     bucket: str = "filmhub-local-posters"
+    uploads_bucket: str = "filmhub-local-uploads"
+    transfer_queue: str = "filmhub-local-transfers"
     region: str = "eu-central-1"
     autosave_seconds: float = 5.0
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -164,6 +166,8 @@ class LocalStack:
             "POSTERS_BUCKET": config.bucket,
             "DYNAMODB_ENDPOINT_URL": self.moto_url,
             "S3_ENDPOINT_URL": self.moto_url,
+            "SQS_ENDPOINT_URL": self.moto_url,
+            "UPLOADS_BUCKET": config.uploads_bucket,
             "POSTERS_BASE_URL": f"{self.moto_url}/{config.bucket}",
             "POWERTOOLS_SERVICE_NAME": "filmhub-local",
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -214,6 +218,13 @@ class LocalStack:
             ],
         }
         s3.put_bucket_policy(Bucket=self.config.bucket, Policy=json.dumps(public_posters))
+        from local.queues import create_transfer_pipeline
+
+        sqs = boto3.client("sqs", endpoint_url=self.moto_url)
+        pipeline = create_transfer_pipeline(
+            s3, sqs, self.config.uploads_bucket, self.config.transfer_queue, self.config.region
+        )
+        os.environ["TRANSFER_QUEUE_URL"] = pipeline.queue_url
         restored = (
             self.snapshot.restore(dynamodb, s3, self.config.table_name, self.config.bucket) if self.snapshot else 0
         )
@@ -242,6 +253,7 @@ class LocalStack:
             integration_timeout_seconds=self.config.integration_timeout,
         )
         gateway = LocalGateway(get_settings().cors_origins, functions=self._functions)
+        self._stop_pollers = self._start_queue_workers(sqs, pipeline)
         self._server = serve(gateway, self.config.host, self.config.port, self._log_request)
         if self.snapshot:
             if not report.skipped:
@@ -255,6 +267,32 @@ class LocalStack:
         self.log(f"Swagger  http://{self.config.host}:{self._server.server_address[1]}/api/schema/swagger")
         self.log(f"Data     {self.config.data_dir or 'in memory only'} (moto at {self.moto_url})")
         return self
+
+    def _start_queue_workers(self, sqs: Any, pipeline: Any) -> threading.Event:
+        """The transfer worker behind its queue: worker processes fed by pollers, with no API Gateway limit."""
+        import uuid
+
+        from filmhub.routes import QUEUE_WORKERS
+        from local.queues import start_pollers
+        from local.worker import LambdaContext
+        from local.workers import WorkerFunctions
+
+        spec = QUEUE_WORKERS["transfer_worker"]
+        self._queue_functions = WorkerFunctions(
+            {spec.name: spec.handler},
+            log=self.log,
+            concurrency=self.config.concurrency,
+            idle_seconds=self.config.idle_seconds,
+            function_timeout=self.config.function_timeout,
+            integration_timeout_seconds=float("inf"),
+        )
+
+        def invoke(event: dict[str, Any]) -> dict[str, Any]:
+            self._dirty.set()
+            context = LambdaContext(function_name=f"filmhub-{spec.name}", aws_request_id=str(uuid.uuid4()))
+            return self._queue_functions.invoke(spec.name, event, context)
+
+        return start_pollers(sqs, pipeline, self.config.region, invoke, count=min(2, self.config.concurrency))
 
     def _log_request(self, line: str) -> None:
         if not line.startswith(("GET", "OPTIONS", "HEAD")):
@@ -282,7 +320,9 @@ class LocalStack:
             self._server.shutdown()
             self._server.server_close()
         if self._functions is not None:
+            self._stop_pollers.set()
             self._functions.close()
+            self._queue_functions.close()
         if self.snapshot and self._moto is not None:
             saved = self.save()
             self.log(f"saved {saved} items to {self.config.data_dir}")

@@ -21,6 +21,7 @@ from filmhub import wiring
 from filmhub.settings import get_settings
 from filmhub.table.definition import create_table_kwargs
 from local import moto_patches
+from local.queues import create_transfer_pipeline
 
 
 @contextlib.contextmanager
@@ -32,10 +33,17 @@ def mocked_aws(seed: bool = False) -> Iterator[None]:
         boto3.client("dynamodb", region_name=settings.aws_region).create_table(
             **create_table_kwargs(settings.table_name)
         )
-        boto3.client("s3", region_name=settings.aws_region).create_bucket(
+        s3 = boto3.client("s3", region_name=settings.aws_region)
+        s3.create_bucket(
             Bucket=settings.posters_bucket,
             CreateBucketConfiguration={"LocationConstraint": settings.aws_region},
         )
+        sqs = boto3.client("sqs", region_name=settings.aws_region)
+        assert settings.uploads_bucket and settings.transfer_queue_url
+        pipeline = create_transfer_pipeline(
+            s3, sqs, settings.uploads_bucket, settings.transfer_queue_url.rsplit("/", 1)[1], settings.aws_region
+        )
+        assert pipeline.queue_url == settings.transfer_queue_url
         wiring.reset()
         if seed:
             from filmhub.seed.seeder import seed as run_seed
