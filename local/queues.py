@@ -166,4 +166,3 @@ def start_pollers(
         poller = QueuePoller(sqs, pipeline, region, invoke)
         threading.Thread(target=poller.run, args=(stop,), name=f"local-queue-{number}", daemon=True).start()
     return stop
-

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
 from uuid import UUID
 
-from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.http.app import API_PREFIX
 from filmhub.http.auth import BEARER, required_caller
+from filmhub.http.paging import NEXT_PAGE_DESCRIPTION, page_response
 from filmhub.http.schemas import (
     FilmOut,
     WatchlistIn,
@@ -75,7 +74,7 @@ def delete_watchlist(list_id: ListRef) -> Response[None]:
 @router.get(
     handler_path("/me/watchlists/{list_id}/items"),
     summary="Films of a list, newest added first",
-    description='When more films remain, the response carries `X-Next-Cursor` and a `Link: rel="next"` header.',
+    description=NEXT_PAGE_DESCRIPTION,
     tags=TAGS,
     security=BEARER,
     responses=route_responses(200, 400, 401, 403, 404, 422),
@@ -87,12 +86,7 @@ def list_watchlist_films(
 ) -> Response[list[FilmOut]]:
     caller = required_caller(router)
     page = watchlist_service().items(caller.user_id, list_id, limit, cursor)
-    headers: dict[str, str] = {}
-    if page.next_cursor:
-        query = urlencode({"limit": limit, "cursor": page.next_cursor})
-        headers["X-Next-Cursor"] = page.next_cursor
-        headers["Link"] = f'<{API_PREFIX}/me/watchlists/{list_id}/items?{query}>; rel="next"'
-    return Response(200, content_types.APPLICATION_JSON, films_out(page.films), headers=headers)
+    return page_response(films_out(page.films), f"/me/watchlists/{list_id}/items", page.next_cursor, {"limit": limit})
 
 
 @router.put(

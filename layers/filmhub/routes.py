@@ -57,9 +57,11 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         _api_function("docs", "OpenAPI document and Swagger UI"),
         _api_function("health", "Reachability of the table and the bucket"),
         _api_function("recommend", "Recommendations by mood and genre"),
-        _api_function("me", "The caller's profile and watchlists"),
+        _api_function("me", "The caller's profile, watchlists, watch diary and yearly stats"),
         _api_function("auth", "Registration, password login and Telegram login keys"),
-        _api_function("films", "Films: create, edit, posters, search (local catalog, TMDB, Kinopoisk, LLM)"),
+        _api_function(
+            "films", "Films: create, edit, posters, ratings, reviews, search (catalog, TMDB, Kinopoisk, LLM)"
+        ),
         _api_function("transfers", "Imports from Letterboxd and IMDb, exports of everything: jobs and their progress"),
         # The whole repository root is its source: the handler is ``bot/`` (CDK packages only that folder).
         FunctionSpec("bot", ".", "bot.handler.lambda_handler", "Telegram webhook"),
@@ -115,6 +117,14 @@ ROUTES: list[Route] = [
     ),
     *_routes("me", "GET /me"),
     *_routes(
+        "me",
+        "POST /me/diary",
+        "GET /me/diary",
+        "PATCH /me/diary/{entry_id}",
+        "DELETE /me/diary/{entry_id}",
+        "GET /me/stats",
+    ),
+    *_routes(
         "films",
         "POST /films",
         "GET /films/search",
@@ -124,6 +134,11 @@ ROUTES: list[Route] = [
         "DELETE /films/{film_id}/poster",
         "POST /films/{film_id}/poster/upload-url",
         "POST /films/{film_id}/poster/confirm",
+        "PUT /films/{film_id}/rating",
+        "DELETE /films/{film_id}/rating",
+        "PUT /films/{film_id}/review",
+        "DELETE /films/{film_id}/review",
+        "GET /films/{film_id}/reviews",
     ),
     *_routes("bot", "POST /telegram/webhook"),
     *_routes(

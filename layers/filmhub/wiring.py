@@ -20,12 +20,16 @@ if TYPE_CHECKING:
     from filmhub.accounts.telegram_login import TelegramLogin
     from filmhub.catalog.curation import MixCuration
     from filmhub.core.palette import GradientPicker
+    from filmhub.diary.service import DiaryService
     from filmhub.films.importer import FilmImporter
     from filmhub.films.ports import FilmRepository, PosterStorage, TitleSuggester
     from filmhub.films.search import FilmSearch
     from filmhub.films.service import FilmService
     from filmhub.providers.llm import LlmChat
+    from filmhub.ratings.aggregator import RatingAggregator
+    from filmhub.ratings.service import RatingService
     from filmhub.recommendations.service import RecommendationService
+    from filmhub.security.cursors import CursorCodec
     from filmhub.transfer.matching import FilmMatcher
     from filmhub.transfer.service import TransferService, TransferWorker
     from filmhub.watchlists.service import WatchlistService
@@ -115,6 +119,10 @@ def reset() -> None:
         recommendation_service,
         mix_curation,
         llm_chat,
+        cursor_codec,
+        rating_service,
+        rating_aggregator,
+        diary_service,
         transfer_service,
         transfer_worker,
         film_matcher,
@@ -123,13 +131,43 @@ def reset() -> None:
 
 
 @cache
-def watchlist_service() -> WatchlistService:
+def cursor_codec() -> CursorCodec:
+    """Signs page cursors with a key derived from the JWT secret."""
     from filmhub.security.cursors import CursorCodec
+
+    return CursorCodec(get_settings().secret("jwt_secret") or "")
+
+
+@cache
+def watchlist_service() -> WatchlistService:
     from filmhub.watchlists.dynamo import DynamoWatchlistRepository
     from filmhub.watchlists.service import WatchlistService
 
-    secret = get_settings().secret("jwt_secret") or ""
-    return WatchlistService(DynamoWatchlistRepository(), film_reader(), gradient_picker(), CursorCodec(secret))
+    return WatchlistService(DynamoWatchlistRepository(), film_reader(), gradient_picker(), cursor_codec())
+
+
+@cache
+def rating_service() -> RatingService:
+    from filmhub.ratings.dynamo import DynamoRatingRepository
+    from filmhub.ratings.service import RatingService
+
+    return RatingService(DynamoRatingRepository(), cursor_codec())
+
+
+@cache
+def rating_aggregator() -> RatingAggregator:
+    from filmhub.ratings.aggregator import RatingAggregator
+    from filmhub.ratings.dynamo import DynamoRatingAggregates
+
+    return RatingAggregator(DynamoRatingAggregates())
+
+
+@cache
+def diary_service() -> DiaryService:
+    from filmhub.diary.dynamo import DynamoDiaryRepository
+    from filmhub.diary.service import DiaryService
+
+    return DiaryService(DynamoDiaryRepository(), film_reader(), catalog_service(), cursor_codec())
 
 
 @cache

@@ -40,6 +40,33 @@ class Mix:
     position: int = 0
 
 
+#: A score is 0.5 to 5.0 in steps of 0.5; stored and summed as whole half-points (1 to 10) so sums stay exact.
+MIN_HALF_POINTS, MAX_HALF_POINTS = 1, 10
+
+
+def score_to_half_points(score: float) -> int:
+    return round(score * 2)
+
+
+def half_points_to_score(half_points: int) -> float:
+    return half_points / 2
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """Every user's ratings of a film: their count and their sum in half-points (kept by the stream aggregator)."""
+
+    count: int = 0
+    half_point_sum: int = 0
+
+    @property
+    def average(self) -> float | None:
+        return round(self.half_point_sum / self.count / 2, 2) if self.count else None
+
+
+NO_RATINGS = RatingSummary()
+
+
 @dataclass(frozen=True)
 class Film:
     id: str
@@ -55,6 +82,7 @@ class Film:
     original_title: str | None = None
     kinopoisk_id: int | None = None
     poster_key: str | None = None
+    rating: RatingSummary = NO_RATINGS
 
 
 @dataclass(frozen=True)
@@ -62,6 +90,8 @@ class FilmFlags:
     is_liked: bool = False
     is_wish: bool = False
     is_watched: bool = False
+    #: The caller's own score of the film (0.5 to 5.0), None when unrated; kept on the same state item as the flags.
+    my_rating: float | None = None
 
 
 NO_FLAGS = FilmFlags()

@@ -16,7 +16,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from filmhub.core.entities import NO_FLAGS, Film, FilmFlags, Genre
+from filmhub.core.entities import NO_FLAGS, Film, FilmFlags, Genre, RatingSummary, half_points_to_score
 from filmhub.films.ports import ExternalRef, Poster, StoredFilm
 from filmhub.films.text import MAX_PREFIX, index_tokens, keywords, words
 from filmhub.table.models import DescriptionToken, ExternalIdClaim, FilmItem, FilmState, GenreRef, TableItem, TitleToken
@@ -207,6 +207,7 @@ def film_from_item(item: FilmItem) -> Film:
         original_title=item.original_title,
         kinopoisk_id=int(item.kinopoisk_id) if item.kinopoisk_id is not None else None,
         poster_key=item.poster_key,
+        rating=RatingSummary(count=int(item.rating_count or 0), half_point_sum=int(item.rating_half_points or 0)),
     )
 
 
@@ -215,6 +216,7 @@ def flags_from_state(item: FilmState) -> FilmFlags:
         is_liked=item.liked_at is not None,
         is_wish=item.wish_at is not None,
         is_watched=item.watched_at is not None,
+        my_rating=half_points_to_score(int(item.my_half_points)) if item.my_half_points is not None else None,
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, Strict, StringConstraints
 
 from filmhub.accounts.service import (
     MAX_EMAIL_LENGTH,
@@ -16,10 +17,16 @@ from filmhub.accounts.service import (
     is_valid_email,
     normalize_email,
 )
-from filmhub.core.entities import FilmView, Genre, Mix, Mood, User
+from filmhub.core.entities import FilmView, Genre, Mix, Mood, User, half_points_to_score
 
 if TYPE_CHECKING:
+<<<<<<< HEAD
     from filmhub.transfer.ports import TransferJob
+=======
+    from filmhub.diary.ports import EntryView
+    from filmhub.diary.service import YearStats
+    from filmhub.ratings.ports import Review
+>>>>>>> issue-17
     from filmhub.watchlists.ports import Watchlist
 
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
@@ -67,6 +74,11 @@ class MixOut(BaseModel):
         return cls(id=mix.id, title=mix.title, color1=g.color1, color2=g.color2, color3=g.color3)
 
 
+class RatingOut(BaseModel):
+    average: float | None = Field(description="Mean score (0.5-5.0, two decimals); null with no ratings")
+    count: int = Field(description="How many users rated the film; updated within seconds of a rating")
+
+
 class FilmOut(BaseModel):
     id: str
     title: str
@@ -81,6 +93,8 @@ class FilmOut(BaseModel):
     is_watched: bool
     genres: list[GenreOut]
     film_type: str = Field(description="movie or tv")
+    my_rating: float | None = Field(description="The caller's score, 0.5-5.0; null when unrated or anonymous")
+    rating: RatingOut
 
     @classmethod
     def of(cls, view: FilmView) -> FilmOut:
@@ -99,6 +113,8 @@ class FilmOut(BaseModel):
             is_watched=flags.is_watched,
             genres=[GenreOut.of(genre) for genre in film.genres],
             film_type=film.film_type,
+            my_rating=flags.my_rating,
+            rating=RatingOut(average=film.rating.average, count=film.rating.count),
         )
 
 
@@ -283,6 +299,7 @@ class MixOrderIn(BaseModel):
     film_ids: Annotated[list[UUID], Field(max_length=1000)]
 
 
+<<<<<<< HEAD
 # --- imports and exports ------------------------------------------------------------------
 
 
@@ -318,10 +335,40 @@ class ImportOut(BaseModel):
     percent: int
     unmatched: list[UnmatchedOut] = Field(description="The first 100 rows that were not imported, in file order")
     error: str | None = Field(description="Why the whole file could not be imported")
+=======
+# --- ratings and reviews ------------------------------------------------------------------
+
+#: Strict: a number, not a numeric string or a boolean.
+Score = Annotated[float, Strict(), Field(ge=0.5, le=5.0, multiple_of=0.5, description="0.5 to 5.0 in steps of 0.5")]
+MAX_REVIEW_LENGTH = 10_000
+
+
+class RatingIn(BaseModel):
+    score: Score
+
+
+class ReviewIn(BaseModel):
+    text: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REVIEW_LENGTH),
+        Field(description="Plain text, stored and returned as sent (never interpreted as HTML)"),
+    ]
+    spoiler: bool = Field(default=False, description="Flags the review; clients decide how to hide it")
+
+
+class ReviewOut(BaseModel):
+    film_id: str
+    user_id: str
+    username: str = Field(description="The author's username when the review was last written")
+    text: str = Field(description="Plain text: escape it before putting it in HTML")
+    spoiler: bool
+    rating: float | None = Field(description="The author's score of the film, null when unrated")
+>>>>>>> issue-17
     created_at: str
     updated_at: str
 
     @classmethod
+<<<<<<< HEAD
     def of(cls, job: TransferJob) -> ImportOut:
         return cls(
             import_id=job.id, format=job.format, filename=job.filename, state=job.state.value, total=job.total,
@@ -348,3 +395,118 @@ class ExportOut(BaseModel):
     def of(cls, job: TransferJob, download_url: str | None = None) -> ExportOut:
         return cls(export_id=job.id, state=job.state.value, download_url=download_url, error=job.error,
                    created_at=job.created_at, updated_at=job.updated_at)  # fmt: skip
+=======
+    def of(cls, review: Review) -> ReviewOut:
+        return cls(
+            film_id=review.film_id,
+            user_id=review.user_id,
+            username=review.username,
+            text=review.text,
+            spoiler=review.spoiler,
+            rating=review.score,
+            created_at=review.created_at,
+            updated_at=review.updated_at,
+        )
+
+
+# --- diary --------------------------------------------------------------------------------
+
+MAX_NOTE_LENGTH = 2000
+
+
+def _calendar_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError("must be a date, YYYY-MM-DD") from error
+
+
+CalendarDate = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
+    AfterValidator(_calendar_date),
+    Field(examples=["2025-01-31"]),
+]
+TimeZoneName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64),
+    Field(description="IANA time zone of the caller (e.g. Europe/Moscow): what 'today' means; UTC when absent"),
+]
+Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)]
+
+
+class DiaryEntryIn(BaseModel):
+    film_id: UUID
+    watched_on: CalendarDate | None = Field(default=None, description="Not in the future; today when absent")
+    rewatch: bool = False
+    rating: Score | None = None
+    note: Note | None = None
+    tz: TimeZoneName | None = None
+
+
+class DiaryEntryPatch(BaseModel):
+    """Fields sent replace the stored ones; `rating` or `note` sent as null clear them."""
+
+    watched_on: CalendarDate | None = None
+    rewatch: bool | None = None
+    rating: Score | None = None
+    note: Note | None = None
+    tz: TimeZoneName | None = None
+
+
+class DiaryEntryOut(BaseModel):
+    id: str
+    film_id: str
+    watched_on: str
+    rewatch: bool
+    rating: float | None
+    note: str | None
+    created_at: str
+    updated_at: str
+    film: FilmOut
+
+    @classmethod
+    def of(cls, view: EntryView) -> DiaryEntryOut:
+        entry = view.entry
+        return cls(
+            id=entry.id,
+            film_id=entry.film_id,
+            watched_on=entry.watched_on,
+            rewatch=entry.rewatch,
+            rating=half_points_to_score(entry.half_points) if entry.half_points is not None else None,
+            note=entry.note,
+            created_at=entry.created_at,
+            updated_at=entry.updated_at,
+            film=FilmOut.of(view.film),
+        )
+
+
+class GenreCountOut(BaseModel):
+    id: str
+    name: str
+    count: int = Field(description="Distinct films of this genre logged in the year")
+
+
+class YearStatsOut(BaseModel):
+    year: int
+    entries: int = Field(description="Diary entries")
+    films: int = Field(description="Distinct films")
+    rewatches: int
+    by_month: list[int] = Field(description="Entries in January … December", min_length=12, max_length=12)
+    average_rating: float | None = Field(description="Mean score of the rated entries; null when none is rated")
+    ratings: dict[str, int] = Field(description='Rated entries by score, "0.5" … "5.0"')
+    top_genres: list[GenreCountOut]
+
+    @classmethod
+    def of(cls, stats: YearStats) -> YearStatsOut:
+        return cls(
+            year=stats.year,
+            entries=stats.entries,
+            films=stats.films,
+            rewatches=stats.rewatches,
+            by_month=stats.by_month,
+            average_rating=stats.average_rating,
+            ratings=stats.ratings,
+            top_genres=[GenreCountOut(id=g.id, name=g.name, count=g.count) for g in stats.top_genres],
+        )
+>>>>>>> issue-17

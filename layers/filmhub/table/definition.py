@@ -12,6 +12,8 @@ from dataclasses import dataclass
 PARTITION_KEY = "PK"
 SORT_KEY = "SK"
 TTL_ATTRIBUTE = "expires_at"
+#: The table's change stream: the rating aggregator folds each rating's old and new score from it.
+STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ def create_table_kwargs(table_name: str) -> dict:
     return {
         "TableName": table_name,
         "BillingMode": "PAY_PER_REQUEST",
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": STREAM_VIEW_TYPE},
         "AttributeDefinitions": [{"AttributeName": name, "AttributeType": "S"} for name in key_attribute_names()],
         "KeySchema": [
             {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},

@@ -223,6 +223,11 @@ class FilmItem(TableItem, discriminator="film"):
     genre_ids = UnicodeSetAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
+    #: Every user's ratings: their count and sum in half-points, kept by the rating stream aggregator only.
+    rating_count = NumberAttribute(null=True)
+    rating_half_points = NumberAttribute(null=True)
+    #: The last rating change folded into the two above: ``<stream label>/<sequence number, 40 digits>``.
+    rating_position = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(film_id: str) -> tuple[str, str]:
@@ -380,6 +385,9 @@ class FilmState(TableItem, discriminator="film_state"):
     liked_at = UnicodeAttribute(null=True)
     wish_at = UnicodeAttribute(null=True)
     watched_at = UnicodeAttribute(null=True)
+    #: The user's score of the film in half-points, copied here in the rating's own transaction so that every
+    #: film page gets it with the flags, in the BatchGetItem it makes anyway.
+    my_half_points = NumberAttribute(null=True)
 
     @staticmethod
     def key(user_id: str, film_id: str) -> tuple[str, str]:
@@ -406,6 +414,98 @@ class HiddenFilm(TableItem, discriminator="hidden_film"):
     @staticmethod
     def key(user_id: str, film_id: str) -> tuple[str, str]:
         return f"USER#{user_id}", f"HIDDEN#{film_id}"
+
+
+# --- ratings and reviews -----------------------------------------------------------------
+
+#: Sort keys of rating items, in their film's partition: what the stream aggregator's event filter matches.
+RATING_PREFIX = "RATING#"
+#: LSI1 sort keys of rating items that carry a review, newest first by their last edit.
+REVIEW_ORDER_PREFIX = "REVIEW#"
+
+
+class FilmRating(TableItem, discriminator="rating"):
+    """One user's score and/or review of one film, in the film's partition (``FILM#<fid>`` / ``RATING#<uid>``).
+
+    The film's partition holds every rating of it, so their stream records reach the aggregator in order on
+    one shard; with a review, LSI1SK ``REVIEW#<review_updated_at>#<uid>`` lists the film's reviews newest first.
+    """
+
+    film_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    half_points = NumberAttribute(null=True)
+    rated_at = UnicodeAttribute(null=True)
+    #: The author's username when the review was written (a page of reviews is then one Query).
+    username = UnicodeAttribute(null=True)
+    review_text = UnicodeAttribute(null=True)
+    spoiler = BooleanAttribute(null=True)
+    reviewed_at = UnicodeAttribute(null=True)
+    review_updated_at = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(film_id: str, user_id: str) -> tuple[str, str]:
+        return f"FILM#{film_id}", f"{RATING_PREFIX}{user_id}"
+
+    @staticmethod
+    def review_order_key(updated_at: str, user_id: str) -> str:
+        return f"{REVIEW_ORDER_PREFIX}{updated_at}#{user_id}"
+
+
+# --- diary --------------------------------------------------------------------------------
+
+DIARY_ORDER_PREFIX = "DIARY#"
+
+
+class DiaryEntryItem(TableItem, discriminator="diary_entry"):
+    """One logged watch: ``USER#<uid>`` / ``DIARY#<entry id>`` (one GetItem by id); LSI1SK
+    ``DIARY#<watched_on>#<created_at>#<entry id>`` orders the diary by date, so a date range is one BETWEEN."""
+
+    id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    film_id = UnicodeAttribute()
+    watched_on = UnicodeAttribute()
+    rewatch = BooleanAttribute(default=False)
+    half_points = NumberAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    #: The film's genres when the entry was logged: what the year's genre counts were adjusted by.
+    genre_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(user_id: str, entry_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}", f"DIARY#{entry_id}"
+
+    @staticmethod
+    def date_order_key(watched_on: str, created_at: str, entry_id: str) -> str:
+        return f"{DIARY_ORDER_PREFIX}{watched_on}#{created_at}#{entry_id}"
+
+
+class DiaryYearStats(TableItem, discriminator="diary_stats"):
+    """A user's diary counters for one year, updated with ADD in each diary write's transaction.
+
+    Besides ``year``, every attribute is a counter named by ``filmhub.diary.ports`` (``entries``, ``month:03``,
+    ``rating:7``, ``genre:<id>`` …): top-level attributes, because ADD creates those but not map members."""
+
+    year = NumberAttribute(null=True)
+
+    @staticmethod
+    def key(user_id: str, year: int) -> tuple[str, str]:
+        return f"USER#{user_id}", f"STATS#{year}"
+
+
+class DiaryYearFilm(TableItem, discriminator="diary_year_film"):
+    """How many diary entries of one film a user has in one year: its 0 → 1 and 1 → 0 changes count distinct films."""
+
+    film_id = UnicodeAttribute()
+    year = NumberAttribute()
+    count = NumberAttribute()
+    #: The genres the year's genre counts were raised by when the count left 0: lowered by the same at 0.
+    genre_ids = ListAttribute(of=UnicodeAttribute, default=list)
+
+    @staticmethod
+    def key(user_id: str, year: int, film_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}", f"YEARFILM#{year}#{film_id}"
 
 
 class HealthSentinel(TableItem, discriminator="health"):

@@ -7,6 +7,7 @@ from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.indexes import GlobalSecondaryIndex
 
 from filmhub.core.entities import Film, FilmFlags, Gradient, ListType
@@ -33,6 +34,23 @@ BUILTIN_COLUMNS: dict[str, BuiltinListColumns] = {
     "wish": BuiltinListColumns(FilmState.wish_at, FilmState.GSI3PK, FilmState.GSI3SK, FilmState.gsi3),
     "watched": BuiltinListColumns(FilmState.watched_at, FilmState.GSI4PK, FilmState.GSI4SK, FilmState.gsi4),
 }
+
+
+def set_flag_actions(user_id: str, kind: str, film: Film, at: str) -> list[Action]:
+    """The update of a user's state item that puts the film in a built-in list (also used inside transactions).
+
+    if_not_exists keeps the first date, so repeated or concurrent adds leave one entry."""
+    columns = BUILTIN_COLUMNS[kind]
+    pk, _ = FilmState.key(user_id, film.id)
+    return [
+        FilmState.kind.set(FilmState),
+        FilmState.film_id.set(film.id),
+        FilmState.genre_ids.set([genre.id for genre in film.genres]),
+        FilmState.film_type.set(film.film_type),
+        columns.set_at.set(columns.set_at | at),
+        columns.index_pk.set(pk),
+        columns.index_sk.set(columns.index_sk | f"{at}#{film.id}"),
+    ]
 
 
 def watchlist_from_item(item: WatchlistItem) -> Watchlist:
@@ -149,22 +167,7 @@ class DynamoWatchlistRepository:
         return remove_entry(WatchlistEntry(*WatchlistEntry.key(list_id, film_id)))
 
     def set_flag(self, user_id: str, kind: ListType, film: Film, at: str) -> None:
-        columns = BUILTIN_COLUMNS[kind]
-        film_id = film.id
-        pk, _ = FilmState.key(user_id, film_id)
-        state = FilmState(*FilmState.key(user_id, film_id))
-        # if_not_exists keeps the first date, so repeated or concurrent adds leave one entry.
-        state.update(
-            actions=[
-                FilmState.kind.set(FilmState),
-                FilmState.film_id.set(film_id),
-                FilmState.genre_ids.set([genre.id for genre in film.genres]),
-                FilmState.film_type.set(film.film_type),
-                columns.set_at.set(columns.set_at | at),
-                columns.index_pk.set(pk),
-                columns.index_sk.set(columns.index_sk | f"{at}#{film_id}"),
-            ]
-        )
+        FilmState(*FilmState.key(user_id, film.id)).update(actions=set_flag_actions(user_id, kind, film, at))
 
     def clear_flag(self, user_id: str, kind: ListType, film_id: str) -> bool:
         columns = BUILTIN_COLUMNS[kind]
