@@ -39,7 +39,8 @@ def mocked_aws(seed: bool = False) -> Iterator[None]:
             CreateBucketConfiguration={"LocationConstraint": settings.aws_region},
         )
         sqs = boto3.client("sqs", region_name=settings.aws_region)
-        assert settings.uploads_bucket and settings.transfer_queue_url
+        assert settings.uploads_bucket
+        assert settings.transfer_queue_url
         pipeline = create_transfer_pipeline(
             s3, sqs, settings.uploads_bucket, settings.transfer_queue_url.rsplit("/", 1)[1], settings.aws_region
         )

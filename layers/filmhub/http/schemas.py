@@ -20,13 +20,10 @@ from filmhub.accounts.service import (
 from filmhub.core.entities import FilmView, Genre, Mix, Mood, User, half_points_to_score
 
 if TYPE_CHECKING:
-<<<<<<< HEAD
-    from filmhub.transfer.ports import TransferJob
-=======
     from filmhub.diary.ports import EntryView
     from filmhub.diary.service import YearStats
     from filmhub.ratings.ports import Review
->>>>>>> issue-17
+    from filmhub.transfer.ports import TransferJob
     from filmhub.watchlists.ports import Watchlist
 
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
@@ -299,43 +296,6 @@ class MixOrderIn(BaseModel):
     film_ids: Annotated[list[UUID], Field(max_length=1000)]
 
 
-<<<<<<< HEAD
-# --- imports and exports ------------------------------------------------------------------
-
-
-class ImportIn(BaseModel):
-    format: Literal["letterboxd", "imdb"]
-    filename: Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=255, pattern=r"(?i)^[^/\\]*\.(zip|csv)$"),
-    ] = Field(description="The export's file name: a `.zip` or a `.csv`; it fixes the upload's content type")
-
-
-class UploadFormOut(BaseModel):
-    url: str = Field(description="POST a multipart form to this URL: every field below, then `file` last")
-    fields: dict[str, str]
-    expires_in: int = Field(description="Seconds the form stays valid")
-
-
-class UnmatchedOut(BaseModel):
-    line: str = Field(description="`<file>:<line>` in the uploaded export")
-    title: str
-    year: int | None
-    reason: str
-
-
-class ImportOut(BaseModel):
-    import_id: str
-    format: str
-    filename: str
-    state: Literal["waiting_upload", "queued", "running", "done", "failed"]
-    total: int
-    processed: int
-    matched: int
-    percent: int
-    unmatched: list[UnmatchedOut] = Field(description="The first 100 rows that were not imported, in file order")
-    error: str | None = Field(description="Why the whole file could not be imported")
-=======
 # --- ratings and reviews ------------------------------------------------------------------
 
 #: Strict: a number, not a numeric string or a boolean.
@@ -363,39 +323,10 @@ class ReviewOut(BaseModel):
     text: str = Field(description="Plain text: escape it before putting it in HTML")
     spoiler: bool
     rating: float | None = Field(description="The author's score of the film, null when unrated")
->>>>>>> issue-17
     created_at: str
     updated_at: str
 
     @classmethod
-<<<<<<< HEAD
-    def of(cls, job: TransferJob) -> ImportOut:
-        return cls(
-            import_id=job.id, format=job.format, filename=job.filename, state=job.state.value, total=job.total,
-            processed=job.processed, matched=job.matched, percent=job.percent,
-            unmatched=[UnmatchedOut(line=u.line, title=u.title, year=u.year, reason=u.reason) for u in job.unmatched],
-            error=job.error, created_at=job.created_at, updated_at=job.updated_at,
-        )  # fmt: skip
-
-
-class ImportCreatedOut(BaseModel):
-    import_id: str
-    upload: UploadFormOut
-
-
-class ExportOut(BaseModel):
-    export_id: str
-    state: Literal["queued", "running", "done", "failed"]
-    download_url: str | None = Field(description="A presigned link to the ZIP once done; it expires in 15 minutes")
-    error: str | None
-    created_at: str
-    updated_at: str
-
-    @classmethod
-    def of(cls, job: TransferJob, download_url: str | None = None) -> ExportOut:
-        return cls(export_id=job.id, state=job.state.value, download_url=download_url, error=job.error,
-                   created_at=job.created_at, updated_at=job.updated_at)  # fmt: skip
-=======
     def of(cls, review: Review) -> ReviewOut:
         return cls(
             film_id=review.film_id,
@@ -509,4 +440,70 @@ class YearStatsOut(BaseModel):
             ratings=stats.ratings,
             top_genres=[GenreCountOut(id=g.id, name=g.name, count=g.count) for g in stats.top_genres],
         )
->>>>>>> issue-17
+
+
+# --- imports and exports ------------------------------------------------------------------
+
+
+class ImportIn(BaseModel):
+    format: Literal["letterboxd", "imdb"]
+    filename: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=255, pattern=r"(?i)^[^/\\]*\.(zip|csv)$"),
+    ] = Field(description="The export's file name: a `.zip` or a `.csv`; it fixes the upload's content type")
+
+
+class UploadFormOut(BaseModel):
+    url: str = Field(description="POST a multipart form to this URL: every field below, then `file` last")
+    fields: dict[str, str]
+    expires_in: int = Field(description="Seconds the form stays valid")
+
+
+class UnmatchedOut(BaseModel):
+    line: str = Field(description="`<file>:<line>` in the uploaded export")
+    title: str
+    year: int | None
+    reason: str
+
+
+class ImportOut(BaseModel):
+    import_id: str
+    format: str
+    filename: str
+    state: Literal["waiting_upload", "queued", "running", "done", "failed"]
+    total: int
+    processed: int
+    matched: int
+    percent: int
+    unmatched: list[UnmatchedOut] = Field(description="The first 100 rows that were not imported, in file order")
+    error: str | None = Field(description="Why the whole file could not be imported")
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, job: TransferJob) -> ImportOut:
+        return cls(
+            import_id=job.id, format=job.format, filename=job.filename, state=job.state.value, total=job.total,
+            processed=job.processed, matched=job.matched, percent=job.percent,
+            unmatched=[UnmatchedOut(line=u.line, title=u.title, year=u.year, reason=u.reason) for u in job.unmatched],
+            error=job.error, created_at=job.created_at, updated_at=job.updated_at,
+        )  # fmt: skip
+
+
+class ImportCreatedOut(BaseModel):
+    import_id: str
+    upload: UploadFormOut
+
+
+class ExportOut(BaseModel):
+    export_id: str
+    state: Literal["queued", "running", "done", "failed"]
+    download_url: str | None = Field(description="A presigned link to the ZIP once done; it expires in 15 minutes")
+    error: str | None
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def of(cls, job: TransferJob, download_url: str | None = None) -> ExportOut:
+        return cls(export_id=job.id, state=job.state.value, download_url=download_url, error=job.error,
+                   created_at=job.created_at, updated_at=job.updated_at)  # fmt: skip
