@@ -307,7 +307,7 @@ def transfer_worker() -> TransferWorker:
         from filmhub.providers.telegram import TelegramMessages
 
         notifier = TelegramMessages(token, settings.telegram_api_url)
-    history = DynamoHistory()
+    history = DynamoHistory(rating_service(), diary_service())
     return TransferWorker(
         DynamoJobRepository(),
         S3TransferStorage(settings),

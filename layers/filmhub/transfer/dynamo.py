@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
-from filmhub.core.entities import Film, User
+from filmhub.core.entities import Film, User, half_points_to_score, score_to_half_points
 from filmhub.core.errors import NotFound
+from filmhub.diary.service import DiaryService, EntryDraft
 from filmhub.films.dynamo import DynamoFilmRepository
+from filmhub.ratings.service import RatingService
 from filmhub.table.collections import EntryAdded, add_entry
 from filmhub.table.models import (
+    DiaryEntryItem,
+    FilmRating,
     FilmState,
     TableItem,
     TransferChunkItem,
@@ -22,15 +27,17 @@ from filmhub.table.models import (
     WatchlistEntry,
     WatchlistItem,
 )
-from filmhub.table.operations import cancelled_by_condition, condition_failed, transaction
+from filmhub.table.operations import batch_get, cancelled_by_condition, condition_failed, transaction
 from filmhub.transfer.ports import (
     AccountHistory,
     ChunkOutcome,
+    DiaryRecord,
     Direction,
     FilmMarks,
     FlagKind,
     JobState,
     ListSnapshot,
+    ReviewRecord,
     TransferJob,
     Unmatched,
 )
@@ -151,11 +158,17 @@ def ranked_order_key(position: int, film_id: str) -> str:
 
 
 class DynamoHistory:
-    """The account's history where each feature keeps it: flags on film states, custom lists with their entries."""
+    """The account's history where each feature keeps it: flags (and the score's copy) on film states, custom lists
+    with their entries, diary entries in the user's partition, ratings and reviews in the films' partitions.
 
-    def __init__(self) -> None:
+    Ratings, reviews and diary entries are written through their services, which keep the film's aggregate and
+    the diary's yearly counters in step."""
+
+    def __init__(self, ratings: RatingService, diary: DiaryService) -> None:
         self._watchlists = DynamoWatchlistRepository()
         self._films = DynamoFilmRepository()
+        self._ratings = ratings
+        self._diary = diary
 
     # --- writing (imports) -------------------------------------------------------------------
 
@@ -176,18 +189,36 @@ class DynamoHistory:
         if add_entry(WatchlistItem, WatchlistItem.key(list_id), entry) is EntryAdded.NO_HEADER:
             raise NotFound("Watchlist not found")
 
+    def rate(self, user_id: str, film: Film, rating: float, at: str) -> None:
+        self._ratings.rate(user_id, film.id, rating)
+
+    def review(self, user_id: str, film: Film, text: str, spoiler: bool, at: str) -> None:
+        self._ratings.review(user_id, film.id, text, spoiler)
+
+    def log_diary(self, user_id: str, entry_id: str, film: Film, watched_on: str, rewatch: bool,
+                  rating: float | None, at: str) -> None:  # fmt: skip
+        half_points = None if rating is None else score_to_half_points(rating)
+        draft = EntryDraft(watched_on=date.fromisoformat(watched_on), rewatch=rewatch, half_points=half_points)
+        self._diary.log_once(user_id, entry_id, film.id, draft)
+
     # --- reading (exports) -------------------------------------------------------------------
 
     def history(self, user_id: str) -> AccountHistory | None:
         user_pk, _ = UserItem.key(user_id)
         user: User | None = None
         marks: list[FilmMarks] = []
-        # The user's partition holds the profile and one state item per flagged film.
+        diary: list[DiaryRecord] = []
+        # The user's partition holds the profile, one state item per flagged or rated film and the diary.
         for item in TableItem.query(user_pk, consistent_read=True):
             if isinstance(item, UserItem):
                 user = User(item.id, item.username, item.email, item.telegram_id, item.role)  # type: ignore[arg-type]
-            elif isinstance(item, FilmState) and (item.liked_at or item.wish_at or item.watched_at):
-                marks.append(FilmMarks(item.film_id, item.liked_at, item.wish_at, item.watched_at))
+            elif isinstance(item, FilmState):
+                rating = None if item.my_half_points is None else half_points_to_score(int(item.my_half_points))
+                if item.liked_at or item.wish_at or item.watched_at or rating is not None:
+                    marks.append(FilmMarks(item.film_id, item.liked_at, item.wish_at, item.watched_at, rating))
+            elif isinstance(item, DiaryEntryItem):
+                score = None if item.half_points is None else half_points_to_score(int(item.half_points))
+                diary.append(DiaryRecord(item.id, item.film_id, item.watched_on, bool(item.rewatch), score, item.note))
         if user is None:
             return None
         lists = []
@@ -196,7 +227,22 @@ class DynamoHistory:
                 film_ids = self._list_film_ids(header.id)
                 lists.append(ListSnapshot(header.id, header.title, header.created_at, tuple(film_ids)))
         lists.sort(key=lambda listed: listed.created_at)
-        return AccountHistory(user, tuple(marks), tuple(lists))
+        diary.sort(key=lambda entry: (entry.watched_on, entry.entry_id))
+        reviewed = {mark.film_id for mark in marks} | {entry.film_id for entry in diary}
+        return AccountHistory(user, tuple(marks), tuple(lists), tuple(diary), tuple(self._reviews(user_id, reviewed)))
+
+    @staticmethod
+    def _reviews(user_id: str, film_ids: set[str]) -> list[ReviewRecord]:
+        """The user's reviews of these films: a rating item lives in its film's partition, so it is read by key."""
+        items = batch_get([FilmRating.key(film_id, user_id) for film_id in sorted(film_ids)])
+        return sorted(
+            (
+                ReviewRecord(item.film_id, item.review_text, bool(item.spoiler), item.review_updated_at or "")
+                for item in items
+                if isinstance(item, FilmRating) and item.review_text
+            ),
+            key=lambda review: review.updated_at,
+        )
 
     @staticmethod
     def _list_film_ids(list_id: str) -> list[str]:

@@ -348,10 +348,11 @@ class TransferWorker:
                     assert row.review is not None
                     writer.review(user_id, film, row.review, row.spoiler, at)
                 case Action.DIARY:
+                    # The flag first: it keeps its first date, the watch's, not the moment of the import.
+                    writer.set_flag(user_id, "watched", film, at)
                     if row.on is not None:
                         entry_id = diary_entry_id(user_id, film.id, row.on, occurrence)
                         writer.log_diary(user_id, entry_id, film, row.on.isoformat(), row.rewatch, row.rating, at)
-                    writer.set_flag(user_id, "watched", film, at)
                 case Action.LIST_ENTRY:
                     assert row.list_name is not None
                     position = row.position or int(row.line.rsplit(":", 1)[1])
