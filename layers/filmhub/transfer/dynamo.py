@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
@@ -54,6 +54,10 @@ def _job(item: TransferJobItem, unmatched: Sequence[Unmatched] = ()) -> Transfer
     )  # fmt: skip
 
 
+def _expiry(unix_seconds: int) -> datetime:
+    return datetime.fromtimestamp(unix_seconds, UTC)
+
+
 def _unmatched(item: TransferChunkItem) -> list[Unmatched]:
     return [Unmatched(*fields) for fields in json.loads(item.unmatched or "[]")]
 
@@ -63,7 +67,7 @@ class DynamoJobRepository:
         item = TransferJobItem(
             *TransferJobItem.key(job.id), id=job.id, user_id=job.user_id, direction=job.direction.value,
             state=job.state.value, format=job.format, filename=job.filename, created_at=job.created_at,
-            updated_at=job.updated_at, expires_at=expires_at,
+            updated_at=job.updated_at, expires_at=_expiry(expires_at),
         )  # fmt: skip
         item.GSI1PK, item.GSI1SK = TransferJobItem.index_key(job.user_id, job.direction.value, job.created_at, job.id)
         item.save(condition=TransferJobItem.PK.does_not_exist())
@@ -101,7 +105,7 @@ class DynamoJobRepository:
 
     def record_chunk(self, job_id: str, outcome: ChunkOutcome, at: str, expires_at: int) -> bool:
         marker = TransferChunkItem(*TransferChunkItem.key(job_id, outcome.number), number=outcome.number,
-                                   expires_at=expires_at)  # fmt: skip
+                                   expires_at=_expiry(expires_at))  # fmt: skip
         if outcome.unmatched:
             rows = [[u.line, u.title, u.year, u.reason] for u in outcome.unmatched]
             marker.unmatched = json.dumps(rows, ensure_ascii=False)

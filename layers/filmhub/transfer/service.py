@@ -221,6 +221,10 @@ def chunk_messages(user_id: str, import_id: str, rows: Iterable[ParsedRow]) -> l
     ]
 
 
+def _run_lane(lane: Sequence[tuple[HistoryRow, Callable[[], str | None]]]) -> list[tuple[HistoryRow, str | None]]:
+    return [(row, apply()) for row, apply in lane]
+
+
 def _query(row: HistoryRow) -> FilmQuery:
     return FilmQuery(row.title, row.year, row.imdb_id, row.tmdb_id)
 
@@ -305,8 +309,9 @@ class TransferWorker:
         history = [item for item in queued if isinstance(item.row, HistoryRow)]
         matches = self._matcher().match([_query(item.row) for item in history]) if history else {}  # type: ignore[arg-type]
         unmatched: list[Unmatched] = []
-        applied: list[HistoryRow] = []
-        work: list[Callable[[], str | None]] = []
+        #: Rows by lane: diary rows one after another (each commits the user's year counters, so two at once
+        #: would conflict), every other row on a lane of its own.
+        lanes: dict[object, list[tuple[HistoryRow, Callable[[], str | None]]]] = {}
         lists: dict[str, str] = {}
         for item in queued:
             row = item.row
@@ -320,12 +325,13 @@ class TransferWorker:
                 continue
             if row.action is Action.LIST_ENTRY and row.list_name:
                 lists[imported_list_id(user_id, row.list_name)] = row.list_name
-            applied.append(row)
-            work.append(partial(self._apply_row, user_id, row, found, item.occurrence))
+            lane = Action.DIARY if row.action is Action.DIARY else len(lanes) + 1
+            lanes.setdefault(lane, []).append((row, partial(self._apply_row, user_id, row, found, item.occurrence)))
         now = self._clock()
         for list_id, title in lists.items():
             self._writer.ensure_list(Watchlist(list_id, user_id, title, "custom", self._gradients.pick(title), now))
-        for row, problem in zip(applied, concurrently(work), strict=True):
+        results = concurrently([partial(_run_lane, lane) for lane in lanes.values()])
+        for row, problem in (outcome for lane in results for outcome in lane):
             if problem is not None:
                 unmatched.append(Unmatched(row.line, row.title, row.year, NOT_APPLIED + problem))
         unmatched.sort(key=lambda u: [int(part) if part.isdigit() else part for part in u.line.rsplit(":", 1)])
