@@ -49,6 +49,12 @@ class ListPage(CallbackData, prefix="p"):
     token: str
 
 
+class ShareList(CallbackData, prefix="s"):
+    """Send the public link of a built-in list."""
+
+    kind: BuiltinKind
+
+
 class MoodPick(CallbackData, prefix="m"):
     mood: UUID
 
@@ -104,7 +110,8 @@ def page_keyboard(
     previous: str | None,
     next_token: str | None,
 ) -> InlineKeyboardMarkup | None:
-    """A button per film (opens its card with the list buttons), then ◀ ▶ when there is a page that way."""
+    """A button per film (opens its card with the list buttons), ◀ ▶ when there is a page that way, and the
+    list's share button when it has films."""
     rows: list[Row] = []
     for number, view in enumerate(films, start=first_number):
         title = texts.film_title(view.film)
@@ -118,4 +125,6 @@ def page_keyboard(
         arrows.append(_button(texts.NEXT_PAGE, ListPage(kind=kind, page=page + 1, token=next_token)))
     if arrows:
         rows.append(arrows)
+    if films:
+        rows.append([_button(texts.SHARE, ShareList(kind=kind))])
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from filmhub.core.entities import FilmType, FilmView
     from filmhub.films.reader import FilmReader
     from filmhub.films.search import FilmSearch
+    from filmhub.sharing.service import SharingService
     from filmhub.watchlists.service import WatchlistService
 
 
@@ -47,6 +48,7 @@ class Services:
     search: Callable[[], FilmSearch] = wiring.film_search
     catalog: Callable[[], CatalogService] = wiring.catalog_service
     recommendations: Callable[[], Recommender] = wiring.recommendation_service
+    sharing: Callable[[], SharingService] = wiring.sharing_service
     state: Callable[[], BotState] = DynamoBotState
 
     def user_id(self, user: TelegramUser | None) -> str:

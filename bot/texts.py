@@ -15,6 +15,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("liked", "мои любимые"),
     ("watched", "просмотренные"),
     ("recommend", "подобрать фильм под настроение"),
+    ("share", "ссылка на список: /share wish, liked или watched"),
     ("help", "что умеет бот"),
 )
 
@@ -55,6 +56,8 @@ PAGE_EXPIRED = "Список устарел, показываю его снач�
 PREVIOUS_PAGE = "◀"
 NEXT_PAGE = "▶"
 SORRY = "Что-то пошло не так. Попробуйте ещё раз чуть позже."
+SHARE = "🔗 Поделиться списком"
+SHARE_HINT = "Каким списком поделиться? /share wish, /share liked или /share watched"
 
 DESCRIPTION_LIMIT = 600
 
@@ -112,3 +115,11 @@ def list_page(kind: str, page: int, films: list[Film], first_number: int) -> str
         return f"{header}\n\n{empty}"
     lines = [f"{number}. {escape(film_title(film))}" for number, film in enumerate(films, start=first_number)]
     return header + "\n\n" + "\n".join(lines)
+
+
+def share_link(kind: str, page_url: str) -> str:
+    """The list's public link; Telegram previews it (title, first poster), so the message shows the list."""
+    return (
+        f"🔗 Ссылка на список «{LIST_TITLES[kind]}»: {escape(page_url)}\n\n"
+        "Её может открыть любой, у кого она есть, без входа. Отозвать ссылку можно на сайте."
+    )

@@ -34,6 +34,7 @@ from bot.services import Services
 from filmhub.core.errors import TooManyRequests
 from filmhub.http.observability import logger
 from filmhub.settings import get_settings
+from filmhub.sharing.links import base_url
 
 SECRET_HEADER = "x-telegram-bot-api-secret-token"
 
@@ -106,10 +107,12 @@ class Webhook:
             # Only Telegram knows the secret; a body it sent that we cannot read will not improve on retry.
             logger.error("unreadable webhook body dropped")
             return _response(200)
-        asyncio.run(self._process(payload))
+        # Links the bot sends (a shared list's) point where this request came in, unless configured.
+        public_base_url = base_url(get_settings().public_base_url, event.get("headers") or {})
+        asyncio.run(self._process(payload, public_base_url))
         return _response(200)
 
-    async def _process(self, payload: Any) -> None:
+    async def _process(self, payload: Any, public_base_url: str) -> None:
         token = get_settings().secret("telegram_bot_token")
         if not token:
             raise RuntimeError("TELEGRAM_BOT_TOKEN (or TELEGRAM_BOT_TOKEN_SECRET_ARN) is not configured")
@@ -123,4 +126,4 @@ class Webhook:
             if not self.services.state().claim_update(update.update_id):
                 logger.info("update %s was processed already; skipped", update.update_id)
                 return
-            await self._dispatcher.feed_update(bot, update)
+            await self._dispatcher.feed_update(bot, update, public_base_url=public_base_url)

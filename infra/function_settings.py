@@ -15,6 +15,8 @@ from enum import StrEnum
 class TableAccess(StrEnum):
     NONE = "none"
     READ = "read"
+    #: Reads, plus UpdateItem on request-limit counters only (items whose partition key starts ``COUNTER#``).
+    READ_AND_COUNT = "read_and_count"
     READ_WRITE = "read_write"
 
 
@@ -47,6 +49,10 @@ TABLE_WRITE_ACTIONS: tuple[str, ...] = (
     "dynamodb:BatchWriteItem",
     "dynamodb:ConditionCheckItem",
 )
+#: What a function that only reads may write: its request-limit counters (one UpdateItem ``ADD count``).
+COUNTER_ACTIONS: tuple[str, ...] = ("dynamodb:UpdateItem",)
+#: The partition keys those counters live under (``CounterItem``), for the ``dynamodb:LeadingKeys`` condition.
+COUNTER_KEY_PATTERN = "COUNTER#*"
 #: HeadBucket is authorised as s3:ListBucket on the bucket (which also turns a missing key's 403 into a 404).
 BUCKET_HEAD_ACTIONS: tuple[str, ...] = ("s3:ListBucket",)
 #: Poster objects: upload (also what a presigned POST is signed for), read back, delete the replaced one.
@@ -163,6 +169,15 @@ FUNCTION_SETTINGS: dict[str, FunctionSettings] = {
         # Discovery and the import of a discovered film are TMDB's: no Kinopoisk or LLM key.
         secrets=("jwt_secret", "tmdb_api_key"),
         rationale="provider discovery + import of the chosen film; mostly waiting on HTTP",
+    ),
+    "public": FunctionSettings(
+        memory_mb=512,
+        timeout_seconds=10,
+        # Reads shared lists; writes nothing but its miss counters (docs/decisions.md § Sharing).
+        table=TableAccess.READ_AND_COUNT,
+        # Signs the page cursors of shared lists (no token is ever verified here).
+        secrets=("jwt_secret",),
+        rationale="a shared list: BatchGetItem + Query + BatchGetItem and a small HTML page; I/O-bound",
     ),
     "bot": FunctionSettings(
         memory_mb=1024,

@@ -24,6 +24,8 @@ from filmhub.routes import FunctionSpec
 from infra.config import StageConfig
 from infra.function_settings import (
     BUCKET_HEAD_ACTIONS,
+    COUNTER_ACTIONS,
+    COUNTER_KEY_PATTERN,
     POSTER_ACTIONS,
     POSTERS_PREFIX,
     TABLE_READ_ACTIONS,
@@ -281,6 +283,14 @@ class Functions(Construct):
                 "IAM5",
                 "Queries go to the table's own GSIs/LSI; '<table>/index/*' names only this table's indexes.",
                 findings=[arn_finding(table, "/index/*")],
+            )
+        if settings.table is TableAccess.READ_AND_COUNT:
+            role.add_to_principal_policy(
+                iam.PolicyStatement(
+                    actions=list(COUNTER_ACTIONS),
+                    resources=[table.table_arn],
+                    conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [COUNTER_KEY_PATTERN]}},
+                )
             )
         if settings.bucket is not BucketAccess.NONE:
             # s3:ListBucket on the bucket: HeadBucket needs it, and without it S3 answers 403 instead of 404

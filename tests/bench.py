@@ -110,6 +110,45 @@ WATCHLIST_CASES = [
     _watchlist_case("DELETE", "/me/watchlists/wish/items/{film_id}", fresh=True),
     # The cascade deletes entries in batches of 25: its calls grow with the list, by design.
     _watchlist_case("DELETE", "/me/watchlists/{list_id}", budget=4 + 100 // 25, fresh=True),
+    _watchlist_case("PUT", "/me/watchlists/{list_id}/items/{film_id}/note", {"text": "Заметка"}, sized=False),
+    _watchlist_case("DELETE", "/me/watchlists/{list_id}/items/{film_id}/note", sized=False),
+    _watchlist_case("POST", "/me/watchlists/{list_id}/share", sized=False, fresh=True),
+]
+
+
+def _ordered_list(size: int) -> Request:
+    """Rank a custom list of ``size`` films (in reverse): one Query, then a transaction per 99 films."""
+    api, list_id, film_ids = _user_with_lists(size)
+    body = {"film_ids": film_ids[::-1]}
+    return lambda _bench_api: api.put(f"/me/watchlists/{list_id}/items/order", json_body=body)
+
+
+def _shared(path: str, list_ref: str | None = None) -> Setup:
+    """A request about the shared custom list (or built-in ``list_ref``) of ``size`` films; ``{slug}`` from the
+    setup.  Anonymous requests come from an address of their own."""
+
+    def setup(size: int) -> Request:
+        api, list_id, _ = _user_with_lists(size)
+        ref = list_ref or list_id
+        slug = api.post(f"/me/watchlists/{ref}/share").json["slug"]
+        if path.startswith("/me"):
+            return lambda _bench_api: api.delete(path.format(list_id=ref))
+        return lambda bench_api: bench_api.get(path.format(slug=slug), source_ip="192.0.2.10")
+
+    return setup
+
+
+SHARING_CASES = [
+    BenchCase("PUT /me/watchlists/{list_id}/items/order", _ordered_list),
+    BenchCase(
+        "DELETE /me/watchlists/{list_id}/share", _shared("/me/watchlists/{list_id}/share"), sized=False, fresh=True
+    ),
+    BenchCase("GET /public/lists/{slug}", _shared("/public/lists/{slug}")),
+    BenchCase("GET /public/lists/{slug} (wish list)", _shared("/public/lists/{slug}", "wish")),
+    BenchCase(
+        "GET /public/lists/{slug} (unknown)", _fixed(lambda api: api.get("/public/lists/" + "u" * 22)), sized=False
+    ),
+    BenchCase("GET /l/{slug}", _shared("/l/{slug}")),
 ]
 
 BENCH_PASSWORD = "correct horse"
@@ -302,6 +341,7 @@ CASES: list[BenchCase] = [
     BenchCase("GET /mix/{id}", _mix_by_id, sized=False),
     BenchCase("GET /mix/{id}/items", _mix_items),
     *WATCHLIST_CASES,
+    *SHARING_CASES,
     *AUTH_CASES,
     *FILM_CASES,
     *OTHER_CASES,
@@ -444,7 +484,8 @@ def function_of(endpoint: str) -> str:
     """The function serving a bench endpoint label such as ``GET /films/search?title`` or ``GET /films/{id}``."""
     method, rest = endpoint.split(" ", 1)
     path = re.sub(r"\{\w+\}", "00000000-0000-4000-8000-000000000000", re.split(r"[?\s]", rest, maxsplit=1)[0])
-    matched = RouteTable(ROUTES).match(method, API_PREFIX + path)
+    routes = RouteTable(ROUTES)
+    matched = routes.match(method, API_PREFIX + path) or routes.match(method, path)  # pages live outside the API
     assert matched is not None, endpoint
     return matched[0].function
 

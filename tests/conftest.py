@@ -28,6 +28,7 @@ TEST_ENV = {
     "RATE_LIMIT_LOGIN": "1000",
     "RATE_LIMIT_AUTH_KEY": "1000",
     "RATE_LIMIT_SEARCH": "1000",
+    "RATE_LIMIT_SHARE_MISSES": "1000",
 }
 for _name in ("DYNAMODB_ENDPOINT_URL", "S3_ENDPOINT_URL", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
     os.environ.pop(_name, None)

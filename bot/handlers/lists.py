@@ -1,5 +1,6 @@
-"""The built-in lists: /wish, /liked, /watched page by page, a film's card from a list, and the list buttons
-(♥ / хочу / смотрел) under every film card, whichever feature sent it.
+"""The built-in lists: /wish, /liked, /watched page by page, a film's card from a list, the list buttons
+(♥ / хочу / смотрел) under every film card, whichever feature sent it, and a list's public link (/share <list>,
+or the share button under a list page).
 
 Pages: ``WatchlistService.items`` pages by a signed cursor far longer than the 64 bytes of callback data, so the
 next page's cursor is stored under a short random token (with the previous page's token, for ◀) in a table
@@ -14,15 +15,27 @@ from typing import cast
 
 from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message
 
 from bot import texts
-from bot.keyboards import BUILTIN_KINDS, BuiltinKind, ListPage, OpenFilm, Toggle, film_keyboard, page_keyboard
+from bot.keyboards import (
+    BUILTIN_KINDS,
+    BuiltinKind,
+    ListPage,
+    OpenFilm,
+    ShareList,
+    Toggle,
+    film_keyboard,
+    page_keyboard,
+)
 from bot.replies import replace, replace_markup, send
 from bot.services import Services
 from filmhub.core.errors import InvalidInput, NotFound
+from filmhub.sharing.links import share_links
 
 PAGE_SIZE = 5
+#: The bot disables previews by default; a shared list's link is sent to be previewed.
+LINK_PREVIEW = LinkPreviewOptions(is_disabled=False)
 
 
 def router() -> Router:
@@ -31,6 +44,8 @@ def router() -> Router:
     router.callback_query.register(turn_page, ListPage.filter())
     router.callback_query.register(open_film, OpenFilm.filter())
     router.callback_query.register(toggle, Toggle.filter())
+    router.message.register(share_command, Command("share"))
+    router.callback_query.register(share_button, ShareList.filter())
     return router
 
 
@@ -112,3 +127,27 @@ async def toggle(callback: CallbackQuery, callback_data: Toggle, services: Servi
         # Fresh flags (the site may have changed the others); rows below the list buttons (e.g. "ещё") stay.
         rows = message.reply_markup.inline_keyboard[1:] if message.reply_markup else []
         await replace_markup(message, film_keyboard(views[0], rows))
+
+
+def _share_text(services: Services, user_id: str, kind: BuiltinKind, public_base_url: str) -> str:
+    """The list's live link (created on first use), as the site's share button gives it."""
+    share = services.sharing().share(user_id, kind)
+    return texts.share_link(kind, share_links(public_base_url, share.slug).page_url)
+
+
+async def share_command(message: Message, command: CommandObject, services: Services, public_base_url: str) -> None:
+    kind = (command.args or "").strip().lower().lstrip("/")
+    if kind not in BUILTIN_KINDS:
+        await message.answer(texts.SHARE_HINT)
+        return
+    text = _share_text(services, services.user_id(message.from_user), cast(BuiltinKind, kind), public_base_url)
+    await message.answer(text, link_preview_options=LINK_PREVIEW)
+
+
+async def share_button(
+    callback: CallbackQuery, callback_data: ShareList, services: Services, bot: Bot, public_base_url: str
+) -> None:
+    text = _share_text(services, services.user_id(callback.from_user), callback_data.kind, public_base_url)
+    await callback.answer()
+    chat_id = callback.message.chat.id if callback.message else callback.from_user.id
+    await bot.send_message(chat_id, text, link_preview_options=LINK_PREVIEW)

@@ -12,12 +12,13 @@ from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 from filmhub.http.auth import BEARER, required_caller
 from filmhub.http.paging import NEXT_PAGE_DESCRIPTION, page_response
 from filmhub.http.schemas import (
-    FilmOut,
+    ListFilmOut,
+    NoteIn,
     WatchlistIn,
     WatchlistItemIn,
+    WatchlistOrderIn,
     WatchlistOut,
     error_responses,
-    films_out,
     route_responses,
 )
 from filmhub.routes import handler_path
@@ -73,8 +74,8 @@ def delete_watchlist(list_id: ListRef) -> Response[None]:
 
 @router.get(
     handler_path("/me/watchlists/{list_id}/items"),
-    summary="Films of a list, newest added first",
-    description=NEXT_PAGE_DESCRIPTION,
+    summary="Films of a list: in the owner's order when set, else newest added first",
+    description=NEXT_PAGE_DESCRIPTION + " Films of a custom list carry the owner's `note`.",
     tags=TAGS,
     security=BEARER,
     responses=route_responses(200, 400, 401, 403, 404, 422),
@@ -83,10 +84,10 @@ def list_watchlist_films(
     list_id: ListRef,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
-) -> Response[list[FilmOut]]:
+) -> Response[list[ListFilmOut]]:
     caller = required_caller(router)
     page = watchlist_service().items(caller.user_id, list_id, limit, cursor)
-    return page_response(films_out(page.films), f"/me/watchlists/{list_id}/items", page.next_cursor, {"limit": limit})
+    return page_response(ListFilmOut.page(page), f"/me/watchlists/{list_id}/items", page.next_cursor, {"limit": limit})
 
 
 @router.put(
@@ -112,4 +113,43 @@ def add_watchlist_film(list_id: ListRef, body: Annotated[WatchlistItemIn, Body()
 def remove_watchlist_film(list_id: ListRef, film_id: UUID) -> Response[None]:
     caller = required_caller(router)
     watchlist_service().remove(caller.user_id, list_id, str(film_id))
+    return Response(204)
+
+
+@router.put(
+    handler_path("/me/watchlists/{list_id}/items/order"),
+    summary="Rank a custom list's films (every film once); films added later go to the end",
+    tags=TAGS,
+    security=BEARER,
+    responses={204: {"description": "Ordered"}, **error_responses(400, 401, 403, 404, 409, 422)},
+)
+def order_watchlist_films(list_id: ListRef, body: Annotated[WatchlistOrderIn, Body()]) -> Response[None]:
+    caller = required_caller(router)
+    watchlist_service().reorder(caller.user_id, list_id, [str(film_id) for film_id in body.film_ids])
+    return Response(204)
+
+
+@router.put(
+    handler_path("/me/watchlists/{list_id}/items/{film_id}/note"),
+    summary="Write the note on a film of a custom list (shown on its public page too)",
+    tags=TAGS,
+    security=BEARER,
+    responses={204: {"description": "Saved"}, **error_responses(400, 401, 403, 404, 409, 422)},
+)
+def set_watchlist_note(list_id: ListRef, film_id: UUID, body: Annotated[NoteIn, Body()]) -> Response[None]:
+    caller = required_caller(router)
+    watchlist_service().set_note(caller.user_id, list_id, str(film_id), body.text)
+    return Response(204)
+
+
+@router.delete(
+    handler_path("/me/watchlists/{list_id}/items/{film_id}/note"),
+    summary="Remove the note on a film of a custom list",
+    tags=TAGS,
+    security=BEARER,
+    responses={204: {"description": "Removed"}, **error_responses(400, 401, 403, 404, 409)},
+)
+def remove_watchlist_note(list_id: ListRef, film_id: UUID) -> Response[None]:
+    caller = required_caller(router)
+    watchlist_service().set_note(caller.user_id, list_id, str(film_id), None)
     return Response(204)

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 
 API_PREFIX = "/api/v1"
+#: Pages for people, outside the JSON API: the public page of a shared list is ``/l/{slug}``.
+PUBLIC_PAGE_PREFIX = "/l"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
             "films", "Films: create, edit, posters, ratings, reviews, search (catalog, TMDB, Kinopoisk, LLM)"
         ),
         _api_function("transfers", "Imports from Letterboxd and IMDb, exports of everything: jobs and their progress"),
+        _api_function("public", "Shared lists for anyone with the link: JSON and the HTML page"),
         # The whole repository root is its source: the handler is ``bot/`` (CDK packages only that folder).
         FunctionSpec("bot", ".", "bot.handler.lambda_handler", "Telegram webhook"),
     )
@@ -73,7 +76,8 @@ def _routes(function: str, *method_paths: str) -> list[Route]:
     routes = []
     for method_path in method_paths:
         method, path = method_path.split(" ", 1)
-        full_path = path if path.startswith("/api/schema") else API_PREFIX + path
+        outside_api = path.startswith(("/api/schema", f"{PUBLIC_PAGE_PREFIX}/"))
+        full_path = path if outside_api else API_PREFIX + path
         routes.append(Route(method, full_path, function))
     return routes
 
@@ -106,7 +110,13 @@ ROUTES: list[Route] = [
         "GET /me/watchlists/{list_id}/items",
         "PUT /me/watchlists/{list_id}/items/add",
         "DELETE /me/watchlists/{list_id}/items/{film_id}",
+        "PUT /me/watchlists/{list_id}/items/order",
+        "PUT /me/watchlists/{list_id}/items/{film_id}/note",
+        "DELETE /me/watchlists/{list_id}/items/{film_id}/note",
+        "POST /me/watchlists/{list_id}/share",
+        "DELETE /me/watchlists/{list_id}/share",
     ),
+    *_routes("public", "GET /public/lists/{slug}", f"GET {PUBLIC_PAGE_PREFIX}/{{slug}}"),
     *_routes(
         "auth",
         "POST /auth/register",

@@ -49,6 +49,11 @@ class Settings(BaseModel):
     rate_limit_login: Annotated[int, Field(ge=0, le=1_000_000)] = 20
     rate_limit_auth_key: Annotated[int, Field(ge=0, le=1_000_000)] = 10
     rate_limit_search: Annotated[int, Field(ge=0, le=1_000_000)] = 60
+    #: Look-ups of shared lists that find nothing (guessed or revoked slugs), per address and window.
+    rate_limit_share_misses: Annotated[int, Field(ge=0, le=1_000_000)] = 30
+    #: Where the public links of shared lists point (a custom domain or CDN, no trailing path); unset: the
+    #: address each request came to.
+    public_base_url: str | None = None
 
     providers: list[Provider] = ["tmdb", "kinopoisk", "local"]
     tmdb_api_key: SecretStr | None = None

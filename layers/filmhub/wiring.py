@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from filmhub.ratings.service import RatingService
     from filmhub.recommendations.service import RecommendationService
     from filmhub.security.cursors import CursorCodec
+    from filmhub.sharing.service import SharingService
     from filmhub.transfer.matching import FilmMatcher
     from filmhub.transfer.service import TransferService, TransferWorker
     from filmhub.watchlists.service import WatchlistService
@@ -79,7 +80,7 @@ def telegram_login_service() -> TelegramLogin:
     return TelegramLogin(DynamoAccountRepository())
 
 
-RateLimited = Literal["login", "auth_key", "search"]
+RateLimited = Literal["login", "auth_key", "search", "share_misses"]
 
 
 def rate_limit(name: RateLimited) -> FixedWindowLimit:
@@ -89,6 +90,7 @@ def rate_limit(name: RateLimited) -> FixedWindowLimit:
         "login": settings.rate_limit_login,
         "auth_key": settings.rate_limit_auth_key,
         "search": settings.rate_limit_search,
+        "share_misses": settings.rate_limit_share_misses,
     }
     return FixedWindowLimit(f"requests-{name}", limits[name], settings.rate_limit_window_seconds)
 
@@ -111,6 +113,7 @@ def reset() -> None:
         telegram_login_service,
         request_limiter,
         watchlist_service,
+        sharing_service,
         poster_storage,
         film_service,
         film_importer,
@@ -168,6 +171,22 @@ def diary_service() -> DiaryService:
     from filmhub.diary.service import DiaryService
 
     return DiaryService(DynamoDiaryRepository(), film_reader(), catalog_service(), cursor_codec())
+
+
+@cache
+def sharing_service() -> SharingService:
+    from filmhub.limits.dynamo import DynamoRequestCounter
+    from filmhub.sharing.dynamo import DynamoSharingRepository
+    from filmhub.sharing.service import SharingService
+    from filmhub.watchlists.dynamo import DynamoWatchlistRepository
+
+    return SharingService(
+        DynamoSharingRepository(),
+        DynamoWatchlistRepository(),
+        DynamoRequestCounter(),
+        rate_limit("share_misses"),
+        cursor_codec(),
+    )
 
 
 @cache

@@ -3,9 +3,9 @@ document and sends them over real HTTP as a signed-in user.  No answer may be a 
 document (its status codes, content types and response schemas).
 
 Valid (positive) and invalid (negative) requests are generated for each operation from a fixed seed.  Half
-of the valid ones use ids that exist (the user's film and list, a seeded mix, genre and mood) instead of
-random UUIDs, so they reach past the 404s.  Every defect this found has a regular test of its own, in
-``tests/integration/test_openapi_document.py`` (docs/decisions.md § Hardening).  The stack's abuse limits
+of the valid ones use ids that exist (the user's film and list, the list's share slug, a seeded mix, genre and
+mood) instead of random UUIDs, so they reach past the 404s.  Every defect this found has a regular test of its
+own, in ``tests/integration/test_openapi_document.py`` (docs/decisions.md § Hardening).  The stack's abuse limits
 are the test environment's (``tests/conftest.py``), far above what the run sends from one address.
 """
 
@@ -37,7 +37,7 @@ from tests.support.local_stack import LocalStackProcess
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 SEED = 20_261_129
-#: Per operation and generation mode: 39 operations x 2 modes x 15 ≈ 1,100 requests (operations
+#: Per operation and generation mode: 45 operations x 2 modes x 15 ≈ 1,300 requests (operations
 #: without parameters have one possible request and get one).
 EXAMPLES = 15
 MIN_REQUESTS = 1000
@@ -73,6 +73,7 @@ class FuzzRun:
                 "mood_id": self.call("GET", "/moods")[0]["id"],
             }
         self.known["list_id"] = self.call("POST", "/me/watchlists", {"title": "Фаззинг"})["id"]
+        self.known["slug"] = self.call("POST", f"/me/watchlists/{self.known['list_id']}/share")["slug"]
 
     def exercise(self, operation: APIOperation, mode: GenerationMode) -> None:
         use_known = st.booleans() if mode is GenerationMode.POSITIVE else st.just(False)

@@ -12,6 +12,8 @@ from filmhub.table import definition as table_definition
 from infra.data import SECRETS
 from infra.function_settings import (
     BUCKET_HEAD_ACTIONS,
+    COUNTER_ACTIONS,
+    COUNTER_KEY_PATTERN,
     DEFAULT_SETTINGS,
     POSTER_ACTIONS,
     POSTERS_PREFIX,
@@ -261,6 +263,8 @@ def test_iam_matches_each_functions_settings(complete: Synth) -> None:
             expected |= set(TABLE_READ_ACTIONS)
         if settings.table is TableAccess.READ_WRITE:
             expected |= set(TABLE_WRITE_ACTIONS)
+        if settings.table is TableAccess.READ_AND_COUNT:
+            expected |= set(COUNTER_ACTIONS)
         assert table_actions == expected, name
         assert "dynamodb:Scan" not in actions, "no request path may scan the table"
 
@@ -293,6 +297,18 @@ def test_iam_matches_each_functions_settings(complete: Synth) -> None:
         assert {key for key in env if key.endswith("_SECRET_ARN")} == {secret_env_var(s) for s in settings.secrets}
         for secret in settings.secrets:
             assert _ref_id(env[secret_env_var(secret)]) == complete.logical_id(complete.stack.data.secrets[secret])
+
+
+def test_the_public_function_reads_and_writes_only_its_counters(complete: Synth) -> None:
+    """Shared lists are read by anyone: the function may count misses, and write nothing else."""
+    writes = [
+        statement
+        for statement in complete.role_statements("public")
+        if any(action in TABLE_WRITE_ACTIONS for action in _as_list(statement["Action"]))
+    ]
+    assert [_as_list(statement["Action"]) for statement in writes] == [list(COUNTER_ACTIONS)]
+    assert writes[0]["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [COUNTER_KEY_PATTERN]}}
+    assert not settings_for("public")[1], "public needs its own entry in infra/function_settings.py"
 
 
 def test_only_films_writes_posters_and_only_the_bot_reads_bot_secrets(complete: Synth) -> None:

@@ -3,8 +3,8 @@
 Protected routes answer 401 to the first five; with a valid token of another user, every request that
 reaches the victim's list, list items, film or poster is 403 and changes nothing: the whole table and
 the poster bucket are compared before and after each refused request.  Public routes (the catalog
-reads, the logins) answer the same without a token and ignore one; routes with optional auth (film and
-mix reads, search) answer anonymously without a token but 401 to a bad one, never as anonymous.
+reads, the logins, shared lists) answer the same without a token and ignore one; routes with optional auth
+(film and mix reads, search) answer anonymously without a token but 401 to a bad one, never as anonymous.
 """
 
 from __future__ import annotations
@@ -103,6 +103,9 @@ ROWS = [
     Row("GET /mix/{mix_id}/items", "optional", (200,)),
     Row("GET /films/{film_id}", "optional", (200,)),
     Row("GET /films/search", "optional", (200,), query={"title": "чужой"}),
+    # --- public for anyone with the link: a shared list as JSON and as a page; a token is ignored
+    Row("GET /public/lists/{slug}", "public", (200,)),
+    Row("GET /l/{slug}", "public", (200,)),
     # --- protected, on the caller's own data: another user's token just acts as that user
     Row("GET /me", "protected", (200,)),
     Row("GET /me/watchlists", "protected", (200,)),
@@ -132,6 +135,18 @@ ROWS = [
         FORBIDDEN,
         path="/me/watchlists/{liked_id}/items/{film_id}",
     ),
+    Row(
+        "PUT /me/watchlists/{list_id}/items/order",
+        "protected",
+        FORBIDDEN,
+        lambda world: {"film_ids": [world.ids["film_id"]]},
+    ),
+    Row("PUT /me/watchlists/{list_id}/items/{film_id}/note", "protected", FORBIDDEN, {"text": "Взлом"}),
+    Row("DELETE /me/watchlists/{list_id}/items/{film_id}/note", "protected", FORBIDDEN),
+    Row("POST /me/watchlists/{list_id}/share", "protected", FORBIDDEN),
+    Row("POST /me/watchlists/{list_id}/share", "protected", FORBIDDEN, path="/me/watchlists/{liked_id}/share"),
+    Row("DELETE /me/watchlists/{list_id}/share", "protected", FORBIDDEN),
+    Row("DELETE /me/watchlists/{list_id}/share", "protected", FORBIDDEN, path="/me/watchlists/{liked_id}/share"),
     Row("PUT /films/{film_id}", "protected", FORBIDDEN, FILM),
     Row("PUT /films/{film_id}/poster", "protected", FORBIDDEN, multipart=True),
     Row("DELETE /films/{film_id}/poster", "protected", FORBIDDEN),
@@ -184,10 +199,13 @@ def world() -> Iterator[World]:
         list_id = victim.post("/me/watchlists", json_body={"title": "Моё"}).json["id"]
         for path in (f"/me/watchlists/{list_id}", "/me/watchlists/liked"):
             assert victim.put(f"{path}/items/add", json_body={"film_id": film_id}).status == 204
+        assert victim.put(f"/me/watchlists/{list_id}/items/{film_id}/note", json_body={"text": "Моё"}).status == 204
+        assert victim.post("/me/watchlists/liked/share").status == 201
         ids = {
             "film_id": film_id,
             "list_id": list_id,
             "liked_id": victim.get("/me/watchlists/liked").json["id"],
+            "slug": victim.post(f"/me/watchlists/{list_id}/share").json["slug"],
             "mix_id": make_mix([film_id]),
             "genre_id": GENRES[0].id,
             "mood_id": MOODS[0].id,
@@ -251,3 +269,7 @@ def test_another_users_reads_never_show_the_victims_flags_or_lists(world: World)
     assert world.ids["list_id"] not in {w["id"] for w in stranger.get("/me/watchlists").json}
     assert stranger.get("/me/watchlists/liked").json["id"] != world.ids["liked_id"]
     assert stranger.get("/me").json["id"] != world.victim_id
+    shared = stranger.get(f"/public/lists/{world.ids['slug']}").json
+    assert all(not {"is_liked", "is_wish", "is_watched", "owner_id"} & film.keys() for film in shared["films"])
+    assert world.victim_id not in json.dumps(shared)
+    assert world.ids["list_id"] not in json.dumps(shared)

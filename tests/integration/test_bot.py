@@ -3,6 +3,7 @@ calls recorded by a fake session, and the table checked after every step."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -30,13 +31,14 @@ from filmhub.table.models import (
     CounterItem,
     ProcessedUpdate,
     Recommendation,
+    ShareItem,
     TableItem,
     TelegramClaim,
     UserItem,
     WatchlistItem,
 )
 from filmhub.wiring import film_reader, telegram_login_service, watchlist_service
-from tests.support.api import ApiClient
+from tests.support.api import ApiClient, ApiResponse
 from tests.support.clock import FrozenClock
 from tests.support.fixtures import make_films
 from tests.support.telegram import (
@@ -344,14 +346,14 @@ def test_lists_page_forward_and_back(chat: TelegramChat) -> None:
     pages = [films[:5], films[5:10], films[10:]]
     assert first.text == texts.list_page("wish", 0, pages[0], 1)
     film_buttons = [f"{n}. {film.title} ({film.release_year})" for n, film in enumerate(pages[0], 1)]
-    assert button_texts(first.reply_markup) == [*film_buttons, texts.NEXT_PAGE]
+    assert button_texts(first.reply_markup) == [*film_buttons, texts.NEXT_PAGE, texts.SHARE]
 
     chat.press(texts.NEXT_PAGE)
     assert chat.last.text == texts.list_page("wish", 1, pages[1], 6)
-    assert button_texts(chat.last.reply_markup)[-2:] == [texts.PREVIOUS_PAGE, texts.NEXT_PAGE]
+    assert button_texts(chat.last.reply_markup)[-3:] == [texts.PREVIOUS_PAGE, texts.NEXT_PAGE, texts.SHARE]
     chat.press(texts.NEXT_PAGE)
     assert chat.last.text == texts.list_page("wish", 2, pages[2], 11)
-    assert button_texts(chat.last.reply_markup)[-1] == texts.PREVIOUS_PAGE
+    assert button_texts(chat.last.reply_markup)[-2:] == [texts.PREVIOUS_PAGE, texts.SHARE]
     assert texts.NEXT_PAGE not in button_texts(chat.last.reply_markup)
     chat.press(texts.PREVIOUS_PAGE)
     assert chat.last.text == texts.list_page("wish", 1, pages[1], 6)
@@ -380,6 +382,47 @@ def test_an_expired_page_starts_the_list_over(chat: TelegramChat) -> None:
     chat.press(texts.NEXT_PAGE)
     assert chat.session.of(AnswerCallbackQuery)[-1].text == texts.PAGE_EXPIRED
     assert chat.last.text == texts.list_page("wish", 0, films[:PAGE_SIZE], 1)
+
+
+def _shared_page(text: str) -> ApiResponse:
+    """The public page the link in ``text`` opens (the bot's links point where its webhook was called)."""
+    page_url = re.search(r"http://api\.test(/l/[\w-]+)", text)
+    assert page_url is not None, text
+    return ApiClient().get(page_url.group(1))
+
+
+def test_share_button_sends_the_lists_live_link_with_a_preview(chat: TelegramChat) -> None:
+    chat.send("/watched")
+    films = _wish_list_of(ivan_user_id(), 2)
+    chat.send("/wish")
+    chat.press(texts.SHARE)
+    link = chat.session.of(SendMessage)[-1]
+    assert link.text.startswith("🔗 Ссылка на список «Хочу посмотреть»: http://api.test/l/")
+    assert link.link_preview_options is not None
+    assert link.link_preview_options.is_disabled is False  # the bot turns previews off elsewhere
+    page = _shared_page(link.text)
+    assert page.status == 200
+    assert all(film.title in page.body.decode() for film in films)
+    chat.send("/share wish")
+    assert chat.session.of(SendMessage)[-1].text == link.text  # the same live link
+    assert len(table_items(ShareItem)) == 1
+
+
+def test_share_command_for_each_list_and_a_hint_without_one(chat: TelegramChat) -> None:
+    chat.send("/share")
+    assert chat.last.text == texts.SHARE_HINT
+    chat.send("/share всё")
+    assert chat.last.text == texts.SHARE_HINT
+    chat.send("/share liked")
+    assert "«Мои любимые»" in chat.last.text
+    assert _shared_page(chat.last.text).status == 200
+    watchlist_service_shares = {item.list_type for item in table_items(ShareItem)}
+    assert watchlist_service_shares == {"liked"}
+
+
+def test_an_empty_list_has_no_share_button(chat: TelegramChat) -> None:
+    chat.send("/wish")
+    assert chat.last.reply_markup is None
 
 
 def test_a_film_opened_from_a_list_can_be_taken_out_of_it(chat: TelegramChat) -> None:

@@ -51,7 +51,7 @@ class ApiClient:
         bearer = token or self.token
         if bearer:
             all_headers["authorization"] = f"Bearer {bearer}"
-        target = path if path.startswith("/api") else f"/api/v1{path}"
+        target = path if path.startswith(("/api", "/l/")) else f"/api/v1{path}"
         if query:
             target += "?" + urlencode(query, doseq=True)
         response = self.gateway.handle(method, target, list(all_headers.items()), body or b"", source_ip)

@@ -16,6 +16,7 @@ from bot.keyboards import (
     ListPage,
     MoodPick,
     OpenFilm,
+    ShareList,
     Toggle,
     film_keyboard,
     more_row,
@@ -92,16 +93,17 @@ def test_film_card_without_country_and_genres() -> None:
 def test_page_keyboard_has_a_button_per_film_and_arrows_only_where_pages_are() -> None:
     views = [FilmView(film(title=f"Фильм {n}" + "!" * 60)) for n in range(2)]
     first = page_keyboard("wish", 0, views, 1, previous=None, next_token="abc")
-    assert button_texts(first)[-1] == texts.NEXT_PAGE
+    assert button_texts(first)[-2:] == [texts.NEXT_PAGE, texts.SHARE]
     assert button_texts(first)[0].startswith("1. Фильм 0!")
     assert all(len(text) <= 3 + 48 for text in button_texts(first)[:2])
-    assert ListPage.unpack(buttons(first)[-1].callback_data or "") == ListPage(kind="wish", page=1, token="abc")
+    assert ListPage.unpack(buttons(first)[-2].callback_data or "") == ListPage(kind="wish", page=1, token="abc")
+    assert ShareList.unpack(buttons(first)[-1].callback_data or "") == ShareList(kind="wish")
     middle = page_keyboard("wish", 1, views, 6, previous="", next_token="def")
     assert button_texts(middle)[0].startswith("6. ")
-    assert button_texts(middle)[-2:] == [texts.PREVIOUS_PAGE, texts.NEXT_PAGE]
-    assert ListPage.unpack(buttons(middle)[-2].callback_data or "") == ListPage(kind="wish", page=0, token="")
+    assert button_texts(middle)[-3:] == [texts.PREVIOUS_PAGE, texts.NEXT_PAGE, texts.SHARE]
+    assert ListPage.unpack(buttons(middle)[-3].callback_data or "") == ListPage(kind="wish", page=0, token="")
     last = page_keyboard("wish", 2, views, 11, previous="abc", next_token=None)
-    assert button_texts(last)[-1] == texts.PREVIOUS_PAGE
+    assert button_texts(last)[-2:] == [texts.PREVIOUS_PAGE, texts.SHARE]
     assert page_keyboard("wish", 0, [], 1, previous=None, next_token=None) is None
 
 

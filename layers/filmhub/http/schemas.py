@@ -18,13 +18,15 @@ from filmhub.accounts.service import (
     normalize_email,
 )
 from filmhub.core.entities import FilmView, Genre, Mix, Mood, User, half_points_to_score
+from filmhub.watchlists.service import MAX_NOTE_LENGTH, MAX_ORDERED_FILMS
 
 if TYPE_CHECKING:
     from filmhub.diary.ports import EntryView
     from filmhub.diary.service import YearStats
     from filmhub.ratings.ports import Review
+    from filmhub.sharing.ports import PublicFilm, PublicList
     from filmhub.transfer.ports import TransferJob
-    from filmhub.watchlists.ports import Watchlist
+    from filmhub.watchlists.ports import FilmPage, Watchlist
 
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 
@@ -248,6 +250,94 @@ class WatchlistOut(BaseModel):
         )
 
 
+class ListFilmOut(FilmOut):
+    """A film of one of the caller's lists: a Film, plus the caller's note on it in that list."""
+
+    note: str | None = Field(default=None, description="The owner's note on the film in this list (custom lists)")
+
+    @classmethod
+    def page(cls, page: FilmPage) -> list[ListFilmOut]:
+        return [cls(**FilmOut.of(view).model_dump(), note=page.notes.get(view.film.id)) for view in page.films]
+
+
+class WatchlistOrderIn(BaseModel):
+    film_ids: Annotated[
+        list[UUID], Field(max_length=MAX_ORDERED_FILMS, description="Every film of the list, once each, in order")
+    ]
+
+
+class NoteIn(BaseModel):
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NOTE_LENGTH)]
+
+
+class ShareOut(BaseModel):
+    slug: str = Field(description="The unguessable part of both links")
+    url: str = Field(description="The list as JSON: `GET /public/lists/{slug}`, no token needed")
+    page_url: str = Field(description="The page to send people (`/l/{slug}`): previews in messengers")
+
+
+class PublicFilmOut(BaseModel):
+    """A Film as anyone sees it on a shared list: no one's flags, no owner id, the list owner's note."""
+
+    id: str
+    title: str
+    description: str
+    country: str | None
+    release_year: int | None
+    poster_url: str | None
+    tmdb_id: int | None
+    genres: list[GenreOut]
+    film_type: str = Field(description="movie or tv")
+    note: str | None
+
+    @classmethod
+    def of(cls, entry: PublicFilm) -> PublicFilmOut:
+        film = entry.film
+        return cls(
+            id=film.id,
+            title=film.title,
+            description=film.description,
+            country=film.country,
+            release_year=film.release_year,
+            poster_url=film.poster_url,
+            tmdb_id=film.tmdb_id,
+            genres=[GenreOut.of(genre) for genre in film.genres],
+            film_type=film.film_type,
+            note=entry.note,
+        )
+
+
+class PublicOwnerOut(BaseModel):
+    username: str
+
+
+class PublicListOut(BaseModel):
+    title: str
+    type: Literal["liked", "wish", "watched", "custom"]
+    color1: str = Field(pattern=COLOR_PATTERN)
+    color2: str = Field(pattern=COLOR_PATTERN)
+    color3: str = Field(pattern=COLOR_PATTERN)
+    owner: PublicOwnerOut
+    ordered: bool = Field(description="The owner ranked the films; otherwise they are newest first")
+    films: list[PublicFilmOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last one")
+
+    @classmethod
+    def of(cls, shared: PublicList) -> PublicListOut:
+        g = shared.gradient
+        return cls(
+            title=shared.title,
+            type=shared.list_type,
+            color1=g.color1,
+            color2=g.color2,
+            color3=g.color3,
+            owner=PublicOwnerOut(username=shared.username),
+            ordered=shared.ordered,
+            films=[PublicFilmOut.of(entry) for entry in shared.films],
+            next_cursor=shared.next_cursor,
+        )
+
+
 # --- films --------------------------------------------------------------------------------
 
 MAX_RELEASE_YEAR = 9999
@@ -342,7 +432,7 @@ class ReviewOut(BaseModel):
 
 # --- diary --------------------------------------------------------------------------------
 
-MAX_NOTE_LENGTH = 2000
+MAX_DIARY_NOTE_LENGTH = 2000
 
 
 def _calendar_date(value: str) -> date:
@@ -363,7 +453,7 @@ TimeZoneName = Annotated[
     StringConstraints(min_length=1, max_length=64),
     Field(description="IANA time zone of the caller (e.g. Europe/Moscow): what 'today' means; UTC when absent"),
 ]
-Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)]
+Note = Annotated[str, StringConstraints(max_length=MAX_DIARY_NOTE_LENGTH)]
 
 
 class DiaryEntryIn(BaseModel):

@@ -349,6 +349,10 @@ class WatchlistItem(TableItem, discriminator="watchlist"):
     color2 = UnicodeAttribute()
     color3 = UnicodeAttribute()
     created_at = UnicodeAttribute()
+    #: The slug of the list's live public link (its ``ShareItem``); absent when the list is not shared.
+    share_slug = UnicodeAttribute(null=True)
+    #: The owner has set an order (``PUT …/items/order``): entries added afterwards go to the end.
+    ordered = BooleanAttribute(null=True)
 
     @staticmethod
     def key(list_id: str) -> tuple[str, str]:
@@ -359,16 +363,61 @@ class WatchlistItem(TableItem, discriminator="watchlist"):
         return f"USER#{user_id}#LISTS", f"{created_at}#{list_id}"
 
 
+#: Ranks an ordered list can hold (the order body takes at most this many films).
+MAX_RANKED_ENTRIES = 1000
+_MICROSECONDS_CEILING = 10**16
+
+
 class WatchlistEntry(TableItem, discriminator="watchlist_entry"):
-    """A film in a custom list; LSI1SK ``<added_at>#<film_id>`` orders newest first."""
+    """A film in a custom list, read through LSI1 descending (the header ``~`` first).
+
+    Its LSI1SK is one of three shapes, which sort in reading order ``R…`` > ``A…`` > ``2…``: a rank set by
+    ``PUT …/items/order`` (``R<inverted rank>``), a film added to an ordered list afterwards (``A<inverted
+    time>``, so the first added after the order reads first among them: "goes to the end"), or the add time
+    of a list never ordered (``<added_at>``: newest first).
+    """
 
     film_id = UnicodeAttribute()
     user_id = UnicodeAttribute()
     added_at = UnicodeAttribute()
+    #: The owner's note on this film in this list (≤ 500 characters), shown on the public page too.
+    note = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(list_id: str, film_id: str) -> tuple[str, str]:
         return f"LIST#{list_id}", f"FILM#{film_id}"
+
+    @staticmethod
+    def newest_first_key(added_at: str, film_id: str) -> str:
+        return f"{added_at}#{film_id}"
+
+    @staticmethod
+    def ranked_key(rank: int, film_id: str) -> str:
+        return f"R{MAX_RANKED_ENTRIES - 1 - rank:04d}#{film_id}"
+
+    @staticmethod
+    def appended_key(added_at_microseconds: int, film_id: str) -> str:
+        return f"A{_MICROSECONDS_CEILING - added_at_microseconds:016d}#{film_id}"
+
+
+class ShareItem(TableItem, discriminator="share"):
+    """A list's public link: the unguessable slug → the list and its owner.
+
+    The owner's username is copied here (usernames never change), so the public read needs no user item;
+    the list header carries the same slug, and the public read checks both, so a revoked or deleted list
+    never shows.
+    """
+
+    slug = UnicodeAttribute()
+    list_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    list_type = UnicodeAttribute()
+    username = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(slug: str) -> tuple[str, str]:
+        return f"SHARE#{slug}", "SHARE"
 
 
 class FilmState(TableItem, discriminator="film_state"):

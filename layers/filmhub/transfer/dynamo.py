@@ -17,6 +17,7 @@ from filmhub.films.dynamo import DynamoFilmRepository
 from filmhub.ratings.service import RatingService
 from filmhub.table.collections import EntryAdded, add_entry
 from filmhub.table.models import (
+    MAX_RANKED_ENTRIES,
     DiaryEntryItem,
     FilmRating,
     FilmState,
@@ -153,12 +154,12 @@ class DynamoJobRepository:
         return True
 
 
-#: A ranked entry's LSI1 sort key: lists read LSI1 descending, so the lowest position sorts highest.
-MAX_RANKED_POSITION = 1000
-
-
-def ranked_order_key(position: int, film_id: str) -> str:
-    return f"R{MAX_RANKED_POSITION - min(max(position, 1), MAX_RANKED_POSITION):04d}#{film_id}"
+def imported_order_key(position: int, film_id: str) -> str:
+    """An imported list's entry in the list's order: ranked (as ``PUT …/items/order`` ranks) up to the ranks a list
+    has, then after them in position order, as films added to an ordered list go to the end."""
+    if position <= MAX_RANKED_ENTRIES:
+        return WatchlistEntry.ranked_key(position - 1, film_id)
+    return WatchlistEntry.appended_key(position, film_id)
 
 
 class DynamoHistory:
@@ -189,7 +190,7 @@ class DynamoHistory:
     def put_list_entry(self, user_id: str, list_id: str, film_id: str, position: int, added_at: str) -> None:
         entry = WatchlistEntry(*WatchlistEntry.key(list_id, film_id), film_id=film_id, user_id=user_id,
                                added_at=added_at)  # fmt: skip
-        entry.LSI1SK = ranked_order_key(position, film_id)
+        entry.LSI1SK = imported_order_key(position, film_id)
         if add_entry(WatchlistItem, WatchlistItem.key(list_id), entry) is EntryAdded.NO_HEADER:
             raise NotFound("Watchlist not found")
 
@@ -228,8 +229,10 @@ class DynamoHistory:
         lists = []
         for header in self._watchlists.user_lists(user_id):
             if header.list_type == "custom" and not header.deleting:
-                film_ids = self._list_film_ids(header.id)
-                lists.append(ListSnapshot(header.id, header.title, header.created_at, tuple(film_ids)))
+                entries = self._list_entries(header.id)
+                notes = {entry.film_id: entry.note for entry in entries if entry.note}
+                film_ids = tuple(entry.film_id for entry in entries)
+                lists.append(ListSnapshot(header.id, header.title, header.created_at, film_ids, notes))
         lists.sort(key=lambda listed: listed.created_at)
         diary.sort(key=lambda entry: (entry.watched_on, entry.entry_id))
         reviewed = {mark.film_id for mark in marks} | {entry.film_id for entry in diary}
@@ -249,10 +252,11 @@ class DynamoHistory:
         )
 
     @staticmethod
-    def _list_film_ids(list_id: str) -> list[str]:
+    def _list_entries(list_id: str) -> list[WatchlistEntry]:
+        """The list's entries in its order (ranked, then appended, else newest first: LSI1 descending)."""
         pk, _ = WatchlistItem.key(list_id)
         return [
-            item.film_id
+            item
             for item in TableItem.lsi1.query(pk, scan_index_forward=False, consistent_read=True)
             if isinstance(item, WatchlistEntry)
         ]

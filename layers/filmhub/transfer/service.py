@@ -329,7 +329,8 @@ class TransferWorker:
             lanes.setdefault(lane, []).append((row, partial(self._apply_row, user_id, row, found, item.occurrence)))
         now = self._clock()
         for list_id, title in lists.items():
-            self._writer.ensure_list(Watchlist(list_id, user_id, title, "custom", self._gradients.pick(title), now))
+            gradient = self._gradients.pick(title)
+            self._writer.ensure_list(Watchlist(list_id, user_id, title, "custom", gradient, now, ordered=True))
         results = concurrently([partial(_run_lane, lane) for lane in lanes.values()])
         for row, problem in (outcome for lane in results for outcome in lane):
             if problem is not None:

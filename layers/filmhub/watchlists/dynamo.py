@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import GlobalSecondaryIndex
 
@@ -14,9 +16,17 @@ from filmhub.core.entities import Film, FilmFlags, Gradient, ListType
 from filmhub.core.errors import NotFound
 from filmhub.films.dynamo import film_from_item, flags_from_state
 from filmhub.table.collections import EntryAdded, add_entry, live_header, mark_deleting, remove_entry
-from filmhub.table.models import HEADER_FIRST_DESCENDING, FilmItem, FilmState, TableItem, WatchlistEntry, WatchlistItem
-from filmhub.table.operations import batch_get, condition_failed, purge_entries
-from filmhub.watchlists.ports import Position, Watchlist
+from filmhub.table.models import (
+    HEADER_FIRST_DESCENDING,
+    FilmItem,
+    FilmState,
+    ShareItem,
+    TableItem,
+    WatchlistEntry,
+    WatchlistItem,
+)
+from filmhub.table.operations import TRANSACTION_LIMIT, batch_get, condition_failed, purge_entries, transaction
+from filmhub.watchlists.ports import ListEntry, Position, Watchlist
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,9 @@ def set_flag_actions(user_id: str, kind: str, film: Film, at: str) -> list[Actio
     ]
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def watchlist_from_item(item: WatchlistItem) -> Watchlist:
     return Watchlist(
         id=item.id,
@@ -62,6 +75,8 @@ def watchlist_from_item(item: WatchlistItem) -> Watchlist:
         gradient=Gradient(item.color1, item.color2, item.color3),
         created_at=item.created_at,
         deleting=bool(item.deleting),
+        share_slug=item.share_slug,
+        ordered=bool(item.ordered),
     )
 
 
@@ -81,6 +96,8 @@ def watchlist_to_item(watchlist: Watchlist) -> WatchlistItem:
     )
     item.GSI1PK, item.GSI1SK = WatchlistItem.index_key(watchlist.user_id, watchlist.created_at, watchlist.id)
     item.LSI1SK = HEADER_FIRST_DESCENDING
+    if watchlist.ordered:
+        item.ordered = True
     return item
 
 
@@ -121,11 +138,23 @@ class DynamoWatchlistRepository:
             raise NotFound("Watchlist not found")
 
     def purge(self, list_id: str) -> int:
+        # Read after the list was hidden, when no share can be created any more (sharing needs a live header):
+        # the slug seen here is the last one.  The public read checks the header too, so this is tidiness.
+        try:
+            slug = WatchlistItem.get(*WatchlistItem.key(list_id), consistent_read=True).share_slug
+        except WatchlistItem.DoesNotExist:
+            slug = None
+        if slug:
+            try:
+                ShareItem(*ShareItem.key(slug)).delete(condition=ShareItem.list_id == list_id)
+            except DeleteError as error:
+                if not condition_failed(error):
+                    raise
         return purge_entries(WatchlistItem(*WatchlistItem.key(list_id)))
 
     def custom_page(
         self, list_id: str, limit: int, start: Position
-    ) -> tuple[Watchlist | None, list[tuple[str, str]], Position]:
+    ) -> tuple[Watchlist | None, list[ListEntry], Position]:
         pk, _ = WatchlistItem.key(list_id)
         wanted = limit + (1 if start is None else 0)  # the first page also carries the header
         results = TableItem.lsi1.query(
@@ -137,13 +166,56 @@ class DynamoWatchlistRepository:
             consistent_read=True,
         )
         header: Watchlist | None = None
-        entries: list[tuple[str, str]] = []
+        entries: list[ListEntry] = []
         for item in results:
             if isinstance(item, WatchlistItem):
                 header = watchlist_from_item(item)
             elif isinstance(item, WatchlistEntry):
-                entries.append((item.film_id, item.user_id))
+                entries.append(ListEntry(item.film_id, item.user_id, item.note))
         return header, entries, results.last_evaluated_key
+
+    def entries(self, list_id: str) -> tuple[Watchlist | None, list[str]]:
+        pk, _ = WatchlistItem.key(list_id)
+        header: Watchlist | None = None
+        film_ids: list[str] = []
+        for item in TableItem.query(pk, consistent_read=True):
+            if isinstance(item, WatchlistItem):
+                header = watchlist_from_item(item)
+            elif isinstance(item, WatchlistEntry):
+                film_ids.append(item.film_id)
+        return header, film_ids
+
+    def reorder(self, watchlist: Watchlist, film_ids: Sequence[str]) -> None:
+        header = WatchlistItem(*WatchlistItem.key(watchlist.id))
+        owned_and_live = live_header(WatchlistItem) & (WatchlistItem.user_id == watchlist.user_id)
+        # Each transaction also checks the header (the first one marks it ordered): 99 entries per transaction.
+        per_transaction = TRANSACTION_LIMIT - 1
+        for offset in range(0, max(len(film_ids), 1), per_transaction):
+            with transaction() as tx:
+                if offset == 0:
+                    tx.update(header, actions=[WatchlistItem.ordered.set(True)], condition=owned_and_live)
+                else:
+                    tx.condition_check(WatchlistItem, *WatchlistItem.key(watchlist.id), condition=owned_and_live)
+                for rank, film_id in enumerate(film_ids[offset : offset + per_transaction], offset):
+                    entry = WatchlistEntry(*WatchlistEntry.key(watchlist.id, film_id))
+                    # An update, not a put: the entry keeps its date and note.
+                    tx.update(
+                        entry,
+                        actions=[WatchlistEntry.LSI1SK.set(WatchlistEntry.ranked_key(rank, film_id))],
+                        condition=WatchlistEntry.PK.exists(),
+                    )
+
+    def set_note(self, list_id: str, film_id: str, note: str | None) -> bool:
+        action = WatchlistEntry.note.remove() if note is None else WatchlistEntry.note.set(note)
+        try:
+            WatchlistEntry(*WatchlistEntry.key(list_id, film_id)).update(
+                actions=[action], condition=WatchlistEntry.PK.exists()
+            )
+        except UpdateError as error:
+            if condition_failed(error):
+                return False
+            raise
+        return True
 
     def builtin_page(
         self, user_id: str, kind: ListType, limit: int, start: Position
@@ -158,7 +230,11 @@ class DynamoWatchlistRepository:
     def add_entry(self, watchlist: Watchlist, film_id: str, added_at: str) -> None:
         entry = WatchlistEntry(*WatchlistEntry.key(watchlist.id, film_id), film_id=film_id, user_id=watchlist.user_id)
         entry.added_at = added_at
-        entry.LSI1SK = f"{added_at}#{film_id}"
+        if watchlist.ordered:
+            microseconds = (datetime.fromisoformat(added_at) - EPOCH) // timedelta(microseconds=1)
+            entry.LSI1SK = WatchlistEntry.appended_key(microseconds, film_id)
+        else:
+            entry.LSI1SK = WatchlistEntry.newest_first_key(added_at, film_id)
         # Adding twice keeps one entry and its first date.
         if add_entry(WatchlistItem, WatchlistItem.key(watchlist.id), entry) is EntryAdded.NO_HEADER:
             raise NotFound("Watchlist not found")

@@ -8,11 +8,11 @@ custom membership is one entry per (list, film) carrying the date it was added.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from filmhub.core.entities import BUILTIN_LIST_TYPES
-from filmhub.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from filmhub.core.errors import Conflict, Forbidden, InvalidInput, InvalidValue, NotFound
 from filmhub.core.ids import builtin_list_id, new_id
 from filmhub.core.palette import GradientPicker
 from filmhub.films.reader import FilmReader
@@ -21,6 +21,31 @@ from filmhub.watchlists.ports import FilmPage, Position, Watchlist, WatchlistRep
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 200
+MAX_NOTE_LENGTH = 500
+#: Films one order request may rank (a list is ordered whole, so this is also the largest orderable list).
+MAX_ORDERED_FILMS = 1000
+BUILTIN_ORDER = "Built-in watchlists keep their own order"
+BUILTIN_NOTES = "Built-in watchlists can't hold notes"
+NOT_IN_LIST = "Film not found in watchlist"
+
+
+def list_id_of(user_id: str, ref: str) -> str:
+    """The list id behind ``ref``: a UUID, or ``liked`` / ``wish`` / ``watched`` (derived from the user id)."""
+    if ref in BUILTIN_LIST_TYPES:
+        return builtin_list_id(user_id, ref)
+    try:
+        return str(uuid.UUID(ref))
+    except ValueError as error:
+        raise InvalidInput("Malformed watchlist id") from error
+
+
+def owned_list(user_id: str, watchlist: Watchlist | None) -> Watchlist:
+    """The list, when it exists, is not being deleted, and belongs to ``user_id``; else 404 or 403."""
+    if watchlist is None or watchlist.deleting:
+        raise NotFound("Watchlist not found")
+    if watchlist.user_id != user_id:
+        raise Forbidden("Watchlist is not yours")
+    return watchlist
 
 
 def _now() -> str:
@@ -61,7 +86,7 @@ class WatchlistService:
         return watchlist
 
     def get(self, user_id: str, ref: str) -> Watchlist:
-        return self._owned(user_id, self._repository.get(self._list_id(user_id, ref)))
+        return owned_list(user_id, self._repository.get(list_id_of(user_id, ref)))
 
     def rename(self, user_id: str, ref: str, title: str) -> Watchlist:
         watchlist = self.get(user_id, ref)
@@ -72,7 +97,7 @@ class WatchlistService:
 
     def delete(self, user_id: str, ref: str) -> None:
         """Hide the list, then remove its entries and header; a repeat finishes an interrupted delete."""
-        watchlist = self._repository.get(self._list_id(user_id, ref))
+        watchlist = self._repository.get(list_id_of(user_id, ref))
         if watchlist is None:
             raise NotFound("Watchlist not found")
         if watchlist.user_id != user_id:
@@ -86,7 +111,7 @@ class WatchlistService:
     # --- items -----------------------------------------------------------------------------
 
     def items(self, user_id: str, ref: str, limit: int = DEFAULT_PAGE, cursor: str | None = None) -> FilmPage:
-        list_id = self._list_id(user_id, ref)
+        list_id = list_id_of(user_id, ref)
         scope = f"{user_id}:{list_id}"
         start: Position = None
         kind: str | None = ref if ref in BUILTIN_LIST_TYPES else None
@@ -99,13 +124,14 @@ class WatchlistService:
             # By id: the first page's Query also returns the header, which tells owner and type.
             header, entries, next_position = self._repository.custom_page(list_id, limit, start)
             if start is None:
-                watchlist = self._owned(user_id, header)
+                watchlist = owned_list(user_id, header)
                 kind = watchlist.list_type
             if kind == "custom":
-                if any(owner != user_id for _, owner in entries):
+                if any(entry.user_id != user_id for entry in entries):
                     raise Forbidden("Watchlist is not yours")
-                films = self._film_reader.page([film_id for film_id, _ in entries], user_id)
-                return FilmPage(films, self._cursor(scope, "custom", next_position))
+                films = self._film_reader.page([entry.film_id for entry in entries], user_id)
+                notes = {entry.film_id: entry.note for entry in entries if entry.note}
+                return FilmPage(films, self._cursor(scope, "custom", next_position), notes)
         flagged, next_position = self._repository.builtin_page(user_id, kind, limit, start)  # type: ignore[arg-type]
         films = self._film_reader.page_with_flags([film_id for film_id, _ in flagged], dict(flagged))
         return FilmPage(films, self._cursor(scope, str(kind), next_position))
@@ -117,8 +143,8 @@ class WatchlistService:
                 raise NotFound("Film not found")
             self._repository.set_flag(user_id, ref, found, self._clock())  # type: ignore[arg-type]
             return
-        header, film = self._repository.get_with_film(self._list_id(user_id, ref), film_id)
-        watchlist = self._owned(user_id, header)
+        header, film = self._repository.get_with_film(list_id_of(user_id, ref), film_id)
+        watchlist = owned_list(user_id, header)
         if film is None:
             raise NotFound("Film not found")
         if watchlist.builtin:
@@ -132,31 +158,36 @@ class WatchlistService:
             watchlist = self.get(user_id, ref)
             kind = watchlist.list_type
         removed = (
-            self._repository.remove_entry(self._list_id(user_id, ref), film_id)
+            self._repository.remove_entry(list_id_of(user_id, ref), film_id)
             if kind == "custom"
             else self._repository.clear_flag(user_id, kind, film_id)  # type: ignore[arg-type]
         )
         if not removed:
-            raise NotFound("Film not found in watchlist")
+            raise NotFound(NOT_IN_LIST)
+
+    # --- ranked order and notes (custom lists) --------------------------------------------
+
+    def reorder(self, user_id: str, ref: str, film_ids: Sequence[str]) -> None:
+        """Rank the list's films in this order (every film of the list, once); films added later go to the end."""
+        header, current = self._repository.entries(list_id_of(user_id, ref))
+        watchlist = owned_list(user_id, header)
+        if watchlist.builtin:
+            raise Conflict(BUILTIN_ORDER)
+        if len(film_ids) != len(set(film_ids)) or set(film_ids) != set(current):
+            raise InvalidInput("film_ids must list exactly the films of the watchlist, once each")
+        self._repository.reorder(watchlist, film_ids)
+
+    def set_note(self, user_id: str, ref: str, film_id: str, text: str | None) -> None:
+        """Write (``None``: remove) the owner's note on a film of a custom list."""
+        if text is not None and not 1 <= len(text) <= MAX_NOTE_LENGTH:
+            raise InvalidValue("text", f"must be 1-{MAX_NOTE_LENGTH} characters")
+        watchlist = self.get(user_id, ref)
+        if watchlist.builtin:
+            raise Conflict(BUILTIN_NOTES)
+        if not self._repository.set_note(watchlist.id, film_id, text):
+            raise NotFound(NOT_IN_LIST)
 
     # --- helpers ---------------------------------------------------------------------------
-
-    @staticmethod
-    def _list_id(user_id: str, ref: str) -> str:
-        if ref in BUILTIN_LIST_TYPES:
-            return builtin_list_id(user_id, ref)
-        try:
-            return str(uuid.UUID(ref))
-        except ValueError as error:
-            raise InvalidInput("Malformed watchlist id") from error
-
-    @staticmethod
-    def _owned(user_id: str, watchlist: Watchlist | None) -> Watchlist:
-        if watchlist is None or watchlist.deleting:
-            raise NotFound("Watchlist not found")
-        if watchlist.user_id != user_id:
-            raise Forbidden("Watchlist is not yours")
-        return watchlist
 
     def _cursor(self, scope: str, kind: str, position: Position) -> str | None:
         return None if position is None else self._cursors.encode(scope, {"kind": kind, "at": position})
