@@ -14,6 +14,7 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.config import StageConfig
@@ -50,6 +51,7 @@ class Monitoring(Construct):
         functions: Mapping[str, lambda_.IFunction],
         http_api: apigwv2.IHttpApi,
         table: dynamodb.ITable,
+        dead_letter_queues: Mapping[str, sqs.IQueue] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.topic = sns.Topic(self, "AlarmTopic", display_name=f"FilmHub {config.stage} alarms", enforce_ssl=True)
@@ -97,6 +99,14 @@ class Monitoring(Construct):
             period=PERIOD,
         )
         alarm("Api5xxRate", rate, API_5XX_RATE_PERCENT, f"over {API_5XX_RATE_PERCENT}% of API requests answered 5xx")
+        for name, queue in (dead_letter_queues or {}).items():
+            # A message lands here after failing every retry: a chunk of rows or an upload nobody processed.
+            alarm(
+                f"{name}DeadLetters",
+                queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
+                1,
+                f"{name}: messages in the dead-letter queue",
+            )
         self._watch_health(functions["health"], config, alarm)
         alarm(
             "TableThrottles",

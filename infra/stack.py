@@ -15,9 +15,10 @@ from infra.bot import BOT_LAYER, Bot
 from infra.config import ROOT, StageConfig
 from infra.data import Data
 from infra.function_settings import settings_for
-from infra.functions import Functions, SharedLayers
+from infra.functions import METRICS_NAMESPACE, Functions, SharedLayers
 from infra.monitoring import Monitoring
 from infra.storage import Storage
+from infra.transfers import WORKER, Transfers
 
 #: Names that look like secret values: they belong in Secrets Manager, never in plain environment variables.
 _SECRET_LOOKING_SUFFIXES = ("_KEY", "_TOKEN", "_SECRET", "_PASSWORD")
@@ -70,15 +71,39 @@ class FilmHubStack(Stack):
             secrets=self.data.secrets,
             environment=extra_env,
         )
+        self.transfers: Transfers | None = None
+        monitored = dict(self.functions.functions)
+        if "transfers" in self.functions.deployed:
+            transfers_api = self.functions.deployed["transfers"]
+            self.transfers = Transfers(
+                self,
+                "Transfers",
+                config=config,
+                source_root=source_root,
+                layers=layers,
+                table=self.data.table,
+                logs_bucket=self.storage.logs_bucket,
+                secrets=self.data.secrets,
+                api_function=transfers_api.function,
+                api_role=transfers_api.role,
+                environment={
+                    "STAGE": config.stage,
+                    "LOG_LEVEL": config.log_level,
+                    "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+                    **extra_env,
+                },
+            )
+            monitored[WORKER] = self.transfers.worker
         self.api = Api(self, "Api", config=config, routes=route_list, functions=self.functions.entry_points)
         self.bot.expose(self.api.endpoint, route_list)
         self.monitoring = Monitoring(
             self,
             "Monitoring",
             config=config,
-            functions=self.functions.functions,
+            functions=monitored,
             http_api=self.api.http_api,
             table=self.data.table,
+            dead_letter_queues={"Transfers": self.transfers.dead_letters} if self.transfers else {},
         )
 
         outputs = {
@@ -89,6 +114,11 @@ class FilmHubStack(Stack):
             "PostersBaseUrl": (self.storage.base_url, "Public base URL of posters (CloudFront)"),
             "AlarmTopicArn": (self.monitoring.topic.topic_arn, "SNS topic of every alarm"),
         }
+        if self.transfers is not None:
+            outputs["UploadsBucketName"] = (
+                self.transfers.bucket.bucket_name,
+                "Uploads of imports, archives of exports",
+            )
         if self.api.domain is not None:
             outputs["ApiCustomDomainTarget"] = (
                 self.api.domain.regional_domain_name,
