@@ -284,7 +284,8 @@ class LocalStack:
             concurrency=self.config.concurrency,
             idle_seconds=self.config.idle_seconds,
             function_timeout=self.config.function_timeout,
-            integration_timeout_seconds=float("inf"),
+            # No API Gateway in front: only the function's own timeout (at most Lambda's 15 minutes) applies.
+            integration_timeout_seconds=15 * 60.0,
         )
 
         def invoke(event: dict[str, Any]) -> dict[str, Any]:
