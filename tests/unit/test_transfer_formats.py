@@ -16,6 +16,7 @@ from filmhub.transfer.formats import (
     HistoryRow,
     ImportFileError,
     RowProblem,
+    list_file_name,
     read_export,
 )
 
@@ -189,3 +190,26 @@ def test_a_million_rows_is_one_clear_error() -> None:
     lines = ["Date,Name,Year,Letterboxd URI", *(f"2024-01-01,Film {n},2000,u" for n in range(MAX_ROWS + 1))]
     with pytest.raises(ImportFileError, match=f"more than {MAX_ROWS} rows"):
         rows(LETTERBOXD, "watched.csv", csv_text(*lines).encode())
+
+
+def test_the_importer_layout_our_export_writes_reads_back() -> None:
+    header = "Title,Year,imdbID,tmdbID,WatchedDate,Rating,Rewatch,Review,Tags"
+    name = 'Лучшее: 1/2, "да"'
+    export = zipped(
+        {
+            "diary.csv": csv_text(header, "Сталкер,1979,,1398,2024-01-02,4.5,Yes,,"),
+            "reviews.csv": csv_text(header, '"Сталкер",1979,,1398,,,,"Зона.\nДа.",spoilers'),
+            f"lists/{list_file_name(name)}": csv_text(header, "Солярис,1972,,593,,,,,", "Сталкер,1979,,1398,,,,,"),
+            "likes/films.csv": csv_text(header, "Зеркало,1975,tt0072443,1396,,,,,"),
+        }
+    )
+    parsed = rows(LETTERBOXD, "filmhub.zip", export)
+    assert all(isinstance(row, HistoryRow) for row in parsed), parsed
+    diary, review, *entries, like = parsed
+    assert (diary.action, diary.tmdb_id, diary.on, diary.rating, diary.rewatch) == (
+        Action.DIARY, 1398, date(2024, 1, 2), 4.5, True,
+    )  # fmt: skip
+    assert (review.review, review.spoiler) == ("Зона.\nДа.", True)
+    assert [(e.list_name, e.position, e.title) for e in entries] == [(name, 1, "Солярис"), (name, 2, "Сталкер")]
+    assert (like.action, like.imdb_id) == (Action.LIKE, "tt0072443")
+    assert "/" not in list_file_name(name)

@@ -4,7 +4,9 @@ features store it (see TABLE.md: transfer job, transfer chunk)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import random
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -162,6 +164,26 @@ def imported_order_key(position: int, film_id: str) -> str:
     return WatchlistEntry.appended_key(position, film_id)
 
 
+#: Attempts of a transaction that DynamoDB cancelled for a concurrent write to one of its items.
+CONFLICT_ATTEMPTS = 5
+
+
+def _past_conflicts(write: Callable[[], object]) -> None:
+    """Run a transactional write, again (after a short random pause) while DynamoDB cancels it with
+    ``TransactionConflict``: chunks of one user's import run at the same time and write the same items (the year's
+    diary counters, a film's state), which botocore does not retry."""
+    for attempt in range(CONFLICT_ATTEMPTS):
+        try:
+            write()
+            return
+        except TransactWriteError as error:
+            reasons = [reason for reason in error.cancellation_reasons or [] if reason is not None]
+            conflict = bool(reasons) and all(reason.code in ("TransactionConflict", "None") for reason in reasons)
+            if not conflict or attempt == CONFLICT_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0.05, 0.2) * (attempt + 1))
+
+
 class DynamoHistory:
     """The account's history where each feature keeps it: flags (and the score's copy) on film states, custom lists
     with their entries, diary entries in the user's partition, ratings and reviews in the films' partitions.
@@ -195,7 +217,7 @@ class DynamoHistory:
             raise NotFound("Watchlist not found")
 
     def rate(self, user_id: str, film: Film, rating: float, at: str) -> None:
-        self._ratings.rate(user_id, film.id, rating)
+        _past_conflicts(lambda: self._ratings.rate(user_id, film.id, rating))
 
     def review(self, user_id: str, film: Film, text: str, spoiler: bool, at: str) -> None:
         self._ratings.review(user_id, film.id, text, spoiler)
@@ -204,7 +226,7 @@ class DynamoHistory:
                   rating: float | None, at: str) -> None:  # fmt: skip
         half_points = None if rating is None else score_to_half_points(rating)
         draft = EntryDraft(watched_on=date.fromisoformat(watched_on), rewatch=rewatch, half_points=half_points)
-        self._diary.log_once(user_id, entry_id, film.id, draft)
+        _past_conflicts(lambda: self._diary.log_once(user_id, entry_id, film.id, draft))
 
     # --- reading (exports) -------------------------------------------------------------------
 
