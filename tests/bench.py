@@ -331,6 +331,7 @@ OTHER_CASES = [
     _admin_case("PUT", "/mix/{mix_id}/items/order", {"film_ids": "order"}, budget=3 + 100 // 99),
 ]
 
+
 def _transfer_case(method: str, path: str, body: dict[str, Any] | None = None) -> BenchCase:
     """A request on the caller's own import and export (one of each created beforehand)."""
 

@@ -51,4 +51,3 @@ def test_a_curl_like_session_imports_a_file_and_exports_it_back(stack: LocalStac
     archive = zipfile.ZipFile(io.BytesIO(requests.get(done["download_url"], timeout=30).content))
     diary = archive.read("diary.csv").decode().splitlines()
     assert len(diary) == 1 + 4  # the header and the four watches imported
-
