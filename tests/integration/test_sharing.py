@@ -121,6 +121,43 @@ def test_a_deleted_list_is_never_shown_and_its_link_is_removed(owner: ApiClient)
     assert not list(ShareItem.query(*ShareItem.key(slug)[:1]))
 
 
+def test_deleting_a_shared_list_costs_what_an_unshared_one_does(owner: ApiClient) -> None:
+    """The link goes in the purge's own batch writes: no extra round trip."""
+    counts = []
+    for shared in (False, True):
+        list_id = new_list(owner)
+        fill(owner, list_id, 10)
+        if shared:
+            share(owner, list_id)
+        deleted, count = calls(lambda list_id=list_id: owner.delete(f"/me/watchlists/{list_id}"))
+        assert deleted.status == 204
+        counts.append(count)
+    assert counts[0] == counts[1]
+    assert list(ShareItem.scan()) == []
+
+
+def test_a_repeated_delete_after_an_interrupted_purge_removes_the_link(
+    owner: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from filmhub.watchlists.dynamo import DynamoWatchlistRepository
+
+    list_id = new_list(owner)
+    fill(owner, list_id, 2)
+    slug = share(owner, list_id)["slug"]
+
+    def crash(self: DynamoWatchlistRepository, watchlist: object) -> int:
+        raise RuntimeError("the function died between the two steps")
+
+    monkeypatch.setattr(DynamoWatchlistRepository, "purge", crash)
+    assert owner.delete(f"/me/watchlists/{list_id}").status == 500
+    assert public(slug).status == 404  # hidden: never shown, though its link is still stored
+    assert owner.post(f"/me/watchlists/{list_id}/share").status == 404  # and it cannot be shared again
+    monkeypatch.undo()
+    assert owner.delete(f"/me/watchlists/{list_id}").status == 204
+    assert list(ShareItem.scan()) == []
+    assert list(TableItem.query(f"LIST#{list_id}")) == []
+
+
 def test_a_hidden_list_is_404_even_while_its_purge_has_not_run(owner: ApiClient) -> None:
     """Deleting hides the header first; a link read between the two steps must not show the list."""
     list_id = new_list(owner)

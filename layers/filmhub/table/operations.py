@@ -64,11 +64,14 @@ def cancelled_by_condition(error: TransactWriteError, index: int | None = None) 
     )
 
 
-def purge_entries(header: TableItem) -> int:
-    """Delete every ``FILM#`` entry of the header's partition, then the header; safe to repeat."""
+def purge_entries(header: TableItem, extra: Sequence[TableItem] = ()) -> int:
+    """Delete every ``FILM#`` entry of the header's partition and the ``extra`` items that belong to it (a list's
+    public link), in the same batches, then the header; safe to repeat.  Returns the entries removed."""
     removed = 0
     entries = TableItem.query(header.PK, TableItem.SK.startswith("FILM#"), consistent_read=True)
     with TableItem.batch_write() as batch:
+        for item in extra:
+            batch.delete(item)
         for entry in entries:
             batch.delete(entry)
             removed += 1

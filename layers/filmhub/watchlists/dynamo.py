@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import GlobalSecondaryIndex
 
@@ -132,25 +132,15 @@ class DynamoWatchlistRepository:
                 raise NotFound("Watchlist not found") from error
             raise
 
-    def mark_deleting(self, watchlist: Watchlist) -> None:
+    def mark_deleting(self, watchlist: Watchlist) -> Watchlist:
         header = WatchlistItem(*WatchlistItem.key(watchlist.id))
         if not mark_deleting(header, WatchlistItem.user_id == watchlist.user_id):
             raise NotFound("Watchlist not found")
+        return watchlist_from_item(header)  # the update returned the whole item
 
-    def purge(self, list_id: str) -> int:
-        # Read after the list was hidden, when no share can be created any more (sharing needs a live header):
-        # the slug seen here is the last one.  The public read checks the header too, so this is tidiness.
-        try:
-            slug = WatchlistItem.get(*WatchlistItem.key(list_id), consistent_read=True).share_slug
-        except WatchlistItem.DoesNotExist:
-            slug = None
-        if slug:
-            try:
-                ShareItem(*ShareItem.key(slug)).delete(condition=ShareItem.list_id == list_id)
-            except DeleteError as error:
-                if not condition_failed(error):
-                    raise
-        return purge_entries(WatchlistItem(*WatchlistItem.key(list_id)))
+    def purge(self, watchlist: Watchlist) -> int:
+        link = [ShareItem(*ShareItem.key(watchlist.share_slug))] if watchlist.share_slug else []
+        return purge_entries(WatchlistItem(*WatchlistItem.key(watchlist.id)), extra=link)
 
     def custom_page(
         self, list_id: str, limit: int, start: Position

@@ -62,12 +62,14 @@ class WatchlistRepository(Protocol):
 
     def rename(self, watchlist: Watchlist, title: str) -> None: ...
 
-    def mark_deleting(self, watchlist: Watchlist) -> None:
-        """Hide the list at once (one conditional write); entries are removed afterwards."""
+    def mark_deleting(self, watchlist: Watchlist) -> Watchlist:
+        """Hide the list at once (one conditional write); entries are removed afterwards.  Returns the hidden
+        header as stored: its share slug is final, since a hidden list cannot be shared."""
         ...
 
-    def purge(self, list_id: str) -> int:
-        """Delete every entry of the list, its public link, then its header; safe to repeat. Returns entries removed."""
+    def purge(self, watchlist: Watchlist) -> int:
+        """Delete every entry of the hidden list and its public link, then its header; safe to repeat.  Returns
+        the entries removed."""
         ...
 
     def custom_page(

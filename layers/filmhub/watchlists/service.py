@@ -2,7 +2,9 @@
 
 A list is addressed either by id or, for the built-in ones, by kind (``/me/watchlists/liked``).
 Built-in membership lives on one state item per (user, film) (so flags are one BatchGetItem);
-custom membership is one entry per (list, film) carrying the date it was added.
+custom membership is one entry per (list, film) carrying the date it was added, and the owner's note on
+it.  A custom list reads newest first until its owner ranks it (``reorder``); films added after that go to the
+end.  Public links to lists are the sharing feature's (``filmhub.sharing``).
 """
 
 from __future__ import annotations
@@ -105,8 +107,8 @@ class WatchlistService:
         if watchlist.builtin:
             raise Conflict("Built-in watchlists can't be deleted")
         if not watchlist.deleting:
-            self._repository.mark_deleting(watchlist)
-        self._repository.purge(watchlist.id)
+            watchlist = self._repository.mark_deleting(watchlist)
+        self._repository.purge(watchlist)
 
     # --- items -----------------------------------------------------------------------------
 
