@@ -80,11 +80,15 @@ class FunctionSettings:
     reserved_concurrency: int | None = None
     #: Why this size: kept beside the numbers it explains (the long form is in docs/decisions.md).
     rationale: str = ""
+    #: Behind API Gateway (False: invoked by a queue, ``filmhub.routes.QUEUE_WORKERS``).
+    api_facing: bool = True
 
     def __post_init__(self) -> None:
         # HTTP API integrations time out at 30 s: a longer function would keep running after the client got a 503.
-        if not 1 <= self.timeout_seconds <= 29:
+        if self.api_facing and not 1 <= self.timeout_seconds <= 29:
             raise ValueError("API-facing functions must time out within 29 s")
+        if not 1 <= self.timeout_seconds <= 900:
+            raise ValueError("Lambda functions time out within 900 s")
         if not 128 <= self.memory_mb <= 10240:
             raise ValueError("Lambda memory is 128-10240 MB")
         if self.reserved_concurrency is not None and self.reserved_concurrency < 1:
@@ -185,6 +189,23 @@ FUNCTION_SETTINGS: dict[str, FunctionSettings] = {
         extra_layers=("bot",),
         snap_start=True,
         rationale="aiogram+aiohttp import is the heaviest cold start; low traffic makes the size cheap",
+    ),
+    "transfers": FunctionSettings(
+        memory_mb=512,
+        timeout_seconds=10,
+        # Creates and reads jobs; its uploads-bucket and queue permissions are granted by infra/transfers.py.
+        table=TableAccess.READ_WRITE,
+        secrets=("jwt_secret",),
+        rationale="one job write + a presigned form, or one Query of a job: I/O-bound and small",
+    ),
+    "transfer_worker": FunctionSettings(
+        memory_mb=1024,
+        timeout_seconds=300,
+        table=TableAccess.READ_WRITE,
+        # Matching looks films up at TMDB (/find, search) and Kinopoisk; the bot token tells the user it is done.
+        secrets=("tmdb_api_key", "kinopoisk_api_key", "telegram_bot_token"),
+        api_facing=False,
+        rationale="holds a 20 MB upload and its parsed rows in memory; a chunk of 100 rows may wait on providers",
     ),
 }
 

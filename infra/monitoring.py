@@ -106,7 +106,8 @@ class Monitoring(Construct):
         self._watch_health(functions["health"], config, alarm)
         for name, (queue, what) in (queues or {}).items():
             # A dead-letter queue: any message is work that failed every retry.
-            alarm(f"{name}Messages", queue.metric_approximate_number_of_messages_visible(period=PERIOD), 1, what)
+            visible = queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum")
+            alarm(f"{name}Messages", visible, 1, what)
         for name, consumer in (stream_consumers or {}).items():
             # Stream records older than this have waited too long: the consumer is failing or falling behind.
             iterator_age = consumer.metric("IteratorAge", period=PERIOD, statistic="Maximum")

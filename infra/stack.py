@@ -15,10 +15,11 @@ from infra.bot import BOT_LAYER, Bot
 from infra.config import ROOT, StageConfig
 from infra.data import Data
 from infra.function_settings import settings_for
-from infra.functions import Functions, SharedLayers
+from infra.functions import METRICS_NAMESPACE, Functions, SharedLayers
 from infra.monitoring import Monitoring
 from infra.ratings import RatingAggregation
 from infra.storage import Storage
+from infra.transfers import WORKER, Transfers
 
 #: Names that look like secret values: they belong in Secrets Manager, never in plain environment variables.
 _SECRET_LOOKING_SUFFIXES = ("_KEY", "_TOKEN", "_SECRET", "_PASSWORD")
@@ -79,16 +80,46 @@ class FilmHubStack(Stack):
             table=self.data.table,
             posters_bucket=self.storage.posters_bucket,
         )
+        self.transfers: Transfers | None = None
+        monitored = {**self.functions.functions, "rating_aggregator": self.ratings.function}
+        if "transfers" in self.functions.deployed:
+            transfers_api = self.functions.deployed["transfers"]
+            self.transfers = Transfers(
+                self,
+                "Transfers",
+                config=config,
+                source_root=source_root,
+                layers=layers,
+                table=self.data.table,
+                logs_bucket=self.storage.logs_bucket,
+                secrets=self.data.secrets,
+                api_function=transfers_api.function,
+                api_role=transfers_api.role,
+                environment={
+                    "STAGE": config.stage,
+                    "LOG_LEVEL": config.log_level,
+                    "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+                    **extra_env,
+                },
+            )
+            monitored[WORKER] = self.transfers.worker
         self.api = Api(self, "Api", config=config, routes=route_list, functions=self.functions.entry_points)
         self.bot.expose(self.api.endpoint, route_list)
         self.monitoring = Monitoring(
             self,
             "Monitoring",
             config=config,
-            functions={**self.functions.functions, "rating_aggregator": self.ratings.function},
+            functions=monitored,
             http_api=self.api.http_api,
             table=self.data.table,
-            queues={"RatingFailedBatches": (self.ratings.dead_letters, "rating batches failed every retry")},
+            queues={
+                "RatingFailedBatches": (self.ratings.dead_letters, "rating batches failed every retry"),
+                **(
+                    {"TransferDeadLetters": (self.transfers.dead_letters, "transfer messages failed every retry")}
+                    if self.transfers
+                    else {}
+                ),
+            },
             stream_consumers={"RatingAggregator": self.ratings.function},
         )
 
@@ -100,6 +131,11 @@ class FilmHubStack(Stack):
             "PostersBaseUrl": (self.storage.base_url, "Public base URL of posters (CloudFront)"),
             "AlarmTopicArn": (self.monitoring.topic.topic_arn, "SNS topic of every alarm"),
         }
+        if self.transfers is not None:
+            outputs["UploadsBucketName"] = (
+                self.transfers.bucket.bucket_name,
+                "Uploads of imports, archives of exports",
+            )
         if self.api.domain is not None:
             outputs["ApiCustomDomainTarget"] = (
                 self.api.domain.regional_domain_name,

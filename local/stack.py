@@ -21,13 +21,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from local.workers import WorkerFunctions
+    pass
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / ".local" / "data"
 #: How often the stack reads the table's stream (Lambda polls a shard about four times a second; half that is
 #: plenty for a person trying the API, and leaves the CPU to the functions).
 STREAM_POLL_SECONDS = 0.5
+#: Lambda's longest timeout: the only limit on a function no API Gateway stands in front of.
+LAMBDA_MAX_SECONDS = 15 * 60.0
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -66,6 +68,8 @@ class LocalStackConfig:
     data_dir: Path | None = DEFAULT_DATA_DIR
     table_name: str = "filmhub-local"
     bucket: str = "filmhub-local-posters"
+    uploads_bucket: str = "filmhub-local-uploads"
+    transfer_queue: str = "filmhub-local-transfers"
     region: str = "eu-central-1"
     autosave_seconds: float = 5.0
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -150,7 +154,9 @@ class LocalStack:
         self._moto: Any = None
         self._server: Any = None
         self._functions: Any = None
+        self._event_functions: Any = None
         self._streams: Any = None
+        self._stop_pollers: threading.Event | None = None
         self._stop_autosave = threading.Event()
         self._dirty = threading.Event()
         self._save_lock = threading.Lock()
@@ -186,6 +192,8 @@ class LocalStack:
             "POSTERS_BUCKET": config.bucket,
             "DYNAMODB_ENDPOINT_URL": self.moto_url,
             "S3_ENDPOINT_URL": self.moto_url,
+            "SQS_ENDPOINT_URL": self.moto_url,
+            "UPLOADS_BUCKET": config.uploads_bucket,
             "POSTERS_BASE_URL": f"{self.moto_url}/{config.bucket}",
             "POWERTOOLS_SERVICE_NAME": "filmhub-local",
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -239,6 +247,13 @@ class LocalStack:
             ],
         }
         s3.put_bucket_policy(Bucket=self.config.bucket, Policy=json.dumps(public_posters))
+        from local.queues import create_transfer_pipeline
+
+        sqs = boto3.client("sqs", endpoint_url=self.moto_url)
+        pipeline = create_transfer_pipeline(
+            s3, sqs, self.config.uploads_bucket, self.config.transfer_queue, self.config.region
+        )
+        os.environ["TRANSFER_QUEUE_URL"] = pipeline.queue_url
         restored = (
             self.snapshot.restore(dynamodb, s3, self.config.table_name, self.config.bucket) if self.snapshot else 0
         )
@@ -261,7 +276,7 @@ class LocalStack:
         )
         self._dynamodb, self._s3 = dynamodb, s3
 
-        from filmhub.routes import FUNCTIONS
+        from filmhub.routes import FUNCTIONS, QUEUE_WORKERS
         from filmhub.settings import get_settings
         from local.gateway import LocalGateway, serve
         from local.streams import AGGREGATOR_FUNCTION, AGGREGATOR_HANDLER
@@ -269,14 +284,25 @@ class LocalStack:
 
         # Functions run in worker processes started on demand, with the environment configured above.
         self._functions = WorkerFunctions(
-            {name: spec.handler for name, spec in FUNCTIONS.items()} | {AGGREGATOR_FUNCTION: AGGREGATOR_HANDLER},
+            {name: spec.handler for name, spec in FUNCTIONS.items()},
             log=self.log,
             concurrency=self.config.concurrency,
             idle_seconds=self.config.idle_seconds,
             function_timeout=self.config.function_timeout,
             integration_timeout_seconds=self.config.integration_timeout,
         )
-        self._start_stream_poller(dynamodb, self._functions)
+        # Functions behind event sources (the table's stream, the transfer queue): no API Gateway in front, so only
+        # their own timeouts (at most Lambda's 15 minutes) apply.
+        self._event_functions = WorkerFunctions(
+            {AGGREGATOR_FUNCTION: AGGREGATOR_HANDLER} | {name: spec.handler for name, spec in QUEUE_WORKERS.items()},
+            log=self.log,
+            concurrency=self.config.concurrency,
+            idle_seconds=self.config.idle_seconds,
+            function_timeout=self.config.function_timeout,
+            integration_timeout_seconds=LAMBDA_MAX_SECONDS,
+        )
+        self._start_stream_poller(dynamodb)
+        self._stop_pollers = self._start_queue_workers(sqs, pipeline)
         gateway = LocalGateway(get_settings().cors_origins, functions=self._functions)
         self._server = serve(gateway, self.config.host, self.config.port, self._log_request)
         if self.snapshot:
@@ -292,16 +318,14 @@ class LocalStack:
         self.log(f"Data     {self.config.data_dir or 'in memory only'} (moto at {self.moto_url})")
         return self
 
-    def _start_stream_poller(self, dynamodb: Any, functions: WorkerFunctions) -> None:
-        from local.streams import AGGREGATOR_FUNCTION
-
-        """Ratings reach their films' averages through the table's stream, as on AWS (local/streams.py), the
-        aggregator running in its own worker processes like every function; what the restore and the seed wrote is
-        skipped: restored films already hold their aggregates."""
+    def _start_stream_poller(self, dynamodb: Any) -> None:
+        """Ratings reach their films' averages through the table's stream, as on AWS (local/streams.py); what the
+        restore and the seed wrote is skipped: restored films already hold their aggregates."""
         import boto3
 
-        from local.streams import StreamPoller
+        from local.streams import AGGREGATOR_FUNCTION, StreamPoller
 
+        functions = self._event_functions
         streams = boto3.client("dynamodbstreams", endpoint_url=self.moto_url)
         self._streams = StreamPoller(
             dynamodb,
@@ -312,6 +336,24 @@ class LocalStack:
         )
         self._streams.start_from_latest()
         self._streams.run(STREAM_POLL_SECONDS, on_delivered=self._dirty.set)
+
+    def _start_queue_workers(self, sqs: Any, pipeline: Any) -> threading.Event:
+        """The transfer worker behind its queue, fed by pollers as Lambda's event source mapping feeds it."""
+        import uuid
+
+        from filmhub.routes import QUEUE_WORKERS
+        from local.queues import start_pollers
+        from local.worker import LambdaContext
+
+        spec = QUEUE_WORKERS["transfer_worker"]
+        functions = self._event_functions
+
+        def invoke(event: dict[str, Any]) -> dict[str, Any]:
+            self._dirty.set()
+            context = LambdaContext(function_name=f"filmhub-{spec.name}", aws_request_id=str(uuid.uuid4()))
+            return functions.invoke(spec.name, event, context)
+
+        return start_pollers(sqs, pipeline, self.config.region, invoke, count=min(2, self.config.concurrency))
 
     def _log_request(self, line: str) -> None:
         if not line.startswith(("GET", "OPTIONS", "HEAD")):
@@ -341,8 +383,11 @@ class LocalStack:
         if self._streams is not None:
             self._streams.stop()
             self._streams.drain()  # fold the last ratings before the snapshot (and before the workers go)
-        if self._functions is not None:
-            self._functions.close()
+        if self._stop_pollers is not None:
+            self._stop_pollers.set()
+        for functions in (self._functions, self._event_functions):
+            if functions is not None:
+                functions.close()
         if self.snapshot and self._moto is not None:
             saved = self.save()
             self.log(f"saved {saved} items to {self.config.data_dir}")

@@ -414,6 +414,32 @@ OTHER_CASES = [
     _admin_case("PUT", "/mix/{mix_id}/items/order", {"film_ids": "order"}, budget=3 + 100 // 99),
 ]
 
+
+def _transfer_case(method: str, path: str, body: dict[str, Any] | None = None) -> BenchCase:
+    """A request on the caller's own import and export (one of each created beforehand)."""
+
+    def setup(_size: int) -> Request:
+        api = ApiClient()
+        _, api.token = register_user(api)
+        import_id = api.post("/me/imports", json_body={"format": "letterboxd", "filename": "diary.csv"}).json[
+            "import_id"
+        ]
+        export_id = api.post("/me/exports").json["export_id"]
+        values = {"import_id": import_id, "export_id": export_id}
+        return lambda _bench_api: api.request(method, path.format(**values), json_body=body)
+
+    return BenchCase(f"{method} {path}", setup, sized=False)
+
+
+TRANSFER_CASES = [
+    _transfer_case("POST", "/me/imports", {"format": "letterboxd", "filename": "diary.csv"}),
+    _transfer_case("GET", "/me/imports"),
+    _transfer_case("GET", "/me/imports/{import_id}"),
+    _transfer_case("POST", "/me/exports"),
+    _transfer_case("GET", "/me/exports"),
+    _transfer_case("GET", "/me/exports/{export_id}"),
+]
+
 CASES: list[BenchCase] = [
     BenchCase("GET /genres", _fixed(lambda api: api.get("/genres")), sized=False),
     BenchCase(
@@ -429,6 +455,7 @@ CASES: list[BenchCase] = [
     *FILM_CASES,
     *RATING_CASES,
     *DIARY_CASES,
+    *TRANSFER_CASES,
     *OTHER_CASES,
 ]
 

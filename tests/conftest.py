@@ -15,6 +15,9 @@ TEST_ENV = {
     "TABLE_NAME": "filmhub-test",
     "POSTERS_BUCKET": "filmhub-test-posters",
     "POSTERS_BASE_URL": "https://posters.example.test",
+    "UPLOADS_BUCKET": "filmhub-test-uploads",
+    # The URL moto gives a queue of this name (its default account), so settings can be read before it exists.
+    "TRANSFER_QUEUE_URL": "https://sqs.eu-central-1.amazonaws.com/123456789012/filmhub-test-transfers",
     "JWT_SECRET": "test-secret-that-is-long-enough-for-hs256-0123456789",
     "POWERTOOLS_SERVICE_NAME": "filmhub-test",
     "POWERTOOLS_TRACE_DISABLED": "true",

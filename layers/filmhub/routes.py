@@ -64,6 +64,7 @@ FUNCTIONS: dict[str, FunctionSpec] = {
         _api_function(
             "films", "Films: create, edit, posters, ratings, reviews, search (catalog, TMDB, Kinopoisk, LLM)"
         ),
+        _api_function("transfers", "Imports from Letterboxd and IMDb, exports of everything: jobs and their progress"),
         _api_function("public", "Shared lists for anyone with the link: JSON and the HTML page"),
         # The whole repository root is its source: the handler is ``bot/`` (CDK packages only that folder).
         FunctionSpec("bot", ".", "bot.handler.lambda_handler", "Telegram webhook"),
@@ -150,4 +151,20 @@ ROUTES: list[Route] = [
         "GET /films/{film_id}/reviews",
     ),
     *_routes("bot", "POST /telegram/webhook"),
+    *_routes(
+        "transfers",
+        "POST /me/imports",
+        "GET /me/imports",
+        "GET /me/imports/{import_id}",
+        "POST /me/exports",
+        "GET /me/exports",
+        "GET /me/exports/{export_id}",
+    ),
 ]
+
+#: Functions behind a queue, not the API: no route, invoked by their event source (SQS).
+QUEUE_WORKERS: dict[str, FunctionSpec] = {
+    "transfer_worker": _api_function(
+        "transfer_worker", "Import and export jobs: reads uploads, applies rows in chunks, builds archives"
+    ),
+}

@@ -44,6 +44,10 @@ class Settings(BaseModel):
     #: Endpoint overrides for the embedded local stack (moto server) and LocalStack.
     dynamodb_endpoint_url: str | None = None
     s3_endpoint_url: str | None = None
+    sqs_endpoint_url: str | None = None
+    #: Imports and exports: the private bucket uploads and archives go to, and the queue their worker reads.
+    uploads_bucket: str | None = None
+    transfer_queue_url: str | None = None
 
     jwt_secret: SecretStr | None = None
     jwt_secret_secret_arn: str | None = None

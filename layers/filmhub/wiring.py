@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from filmhub.security.cursors import CursorCodec
     from filmhub.security.tokens import TokenService
     from filmhub.sharing.service import SharingService
+    from filmhub.transfer.matching import FilmMatcher
+    from filmhub.transfer.service import TransferService, TransferWorker
     from filmhub.watchlists.service import WatchlistService
 
 
@@ -147,6 +149,9 @@ def reset() -> None:
         rating_service,
         rating_aggregator,
         diary_service,
+        transfer_service,
+        transfer_worker,
+        film_matcher,
     ):
         factory.cache_clear()
 
@@ -305,3 +310,53 @@ def mix_curation() -> MixCuration:
     from filmhub.catalog.dynamo import DynamoMixRepository
 
     return MixCuration(DynamoMixRepository(), catalog_service(), gradient_picker())
+
+
+@cache
+def transfer_service() -> TransferService:
+    from filmhub.transfer.aws import S3TransferStorage, SqsTransferQueue
+    from filmhub.transfer.dynamo import DynamoJobRepository
+    from filmhub.transfer.service import TransferService
+
+    settings = get_settings()
+    return TransferService(DynamoJobRepository(), S3TransferStorage(settings), SqsTransferQueue(settings))
+
+
+@cache
+def film_matcher() -> FilmMatcher:
+    from filmhub.films.search import LocalFilmSource
+    from filmhub.films.search_index import DynamoSearchIndex
+    from filmhub.providers import external_sources
+    from filmhub.transfer.matching import FilmMatcher
+
+    settings = get_settings()
+    sources = external_sources(settings)
+    imdb = next((source for source in sources if source.name == "tmdb"), None)
+    return FilmMatcher(film_repository(), LocalFilmSource(DynamoSearchIndex()), sources, film_importer(), imdb)  # type: ignore[arg-type]
+
+
+@cache
+def transfer_worker() -> TransferWorker:
+    from filmhub.core.palette import PaletteGradients
+    from filmhub.transfer.aws import S3TransferStorage, SqsTransferQueue
+    from filmhub.transfer.dynamo import DynamoHistory, DynamoJobRepository
+    from filmhub.transfer.service import TransferWorker
+
+    settings = get_settings()
+    token = settings.secret("telegram_bot_token")
+    notifier = None
+    if token:
+        from filmhub.providers.telegram import TelegramMessages
+
+        notifier = TelegramMessages(token, settings.telegram_api_url)
+    history = DynamoHistory(rating_service(), diary_service())
+    return TransferWorker(
+        DynamoJobRepository(),
+        S3TransferStorage(settings),
+        SqsTransferQueue(settings),
+        film_matcher,
+        writer=history,
+        reader=history,
+        notifier=notifier,
+        gradients=PaletteGradients(),
+    )

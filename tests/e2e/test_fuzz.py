@@ -74,6 +74,8 @@ class FuzzRun:
                 "mix_id": self.call("GET", "/mix")[0]["id"],
                 "genre_id": self.call("GET", "/genres")[0]["id"],
                 "mood_id": self.call("GET", "/moods")[0]["id"],
+                "import_id": self.call("POST", "/me/imports", {"format": "imdb", "filename": "r.csv"})["import_id"],
+                "export_id": self.call("POST", "/me/exports")["export_id"],
             }
         self.known["list_id"] = self.call("POST", "/me/watchlists", {"title": "Фаззинг"})["id"]
         self.known["slug"] = self.call("POST", f"/me/watchlists/{self.known['list_id']}/share")["slug"]

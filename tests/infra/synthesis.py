@@ -25,7 +25,7 @@ import aws_cdk as cdk  # noqa: E402
 from aws_cdk.assertions import Template  # noqa: E402
 from cdk_nag import AwsSolutionsChecks  # noqa: E402
 
-from filmhub.routes import API_PREFIX, FunctionSpec, Route  # noqa: E402
+from filmhub.routes import API_PREFIX, QUEUE_WORKERS, FunctionSpec, Route  # noqa: E402
 from infra.config import load_config  # noqa: E402
 from infra.stack import FilmHubStack  # noqa: E402
 
@@ -125,8 +125,8 @@ def layer_dirs_in(base: Path) -> dict[str, str]:
 
 
 def stub_sources(base: Path, specs: dict[str, FunctionSpec]) -> Path:
-    """A source tree with a package per function, plus junk the assets must leave out."""
-    for spec in specs.values():
+    """A source tree with a package per function (and per queue worker), plus junk the assets must leave out."""
+    for spec in [*specs.values(), *QUEUE_WORKERS.values()]:
         package = base / spec.source_dir / spec.handler.split(".", 1)[0]
         package.mkdir(parents=True, exist_ok=True)
         (package / "__init__.py").write_text("")

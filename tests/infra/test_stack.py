@@ -290,6 +290,18 @@ def test_read_only_functions_cannot_write(real: Synth) -> None:
     assert not any(action.startswith("dynamodb:") for action in real.actions("docs")), "docs needs no table"
 
 
+#: What the transfers API function may do in the uploads bucket: sign upload forms and download links.
+TRANSFERS_API_GRANTS = (("s3:PutObject", "imports/"), ("s3:GetObject", "exports/"))
+
+
+def uploads_objects(synth: Synth, prefix: str) -> str:
+    """The ARN pattern of the uploads bucket's objects under ``prefix``, as the template spells it."""
+    name = [":s3:::filmhub-", synth.stack.config.stage, "-uploads-"]
+    parts = ["arn:", {"Ref": "AWS::Partition"}, "".join(name), {"Ref": "AWS::AccountId"}, "-", {"Ref": "AWS::Region"},
+             f"/{prefix}*"]  # fmt: skip
+    return json.dumps({"Fn::Join": ["", parts]}, sort_keys=True)
+
+
 def test_iam_matches_each_functions_settings(complete: Synth) -> None:
     secret_ids = {complete.logical_id(secret): name for name, secret in complete.stack.data.secrets.items()}
     bucket_id, _ = _posters_bucket(complete)
@@ -324,6 +336,8 @@ def test_iam_matches_each_functions_settings(complete: Synth) -> None:
             expected_s3 |= {(action, bucket_arn) for action in BUCKET_HEAD_ACTIONS}
         if settings.bucket is BucketAccess.POSTERS:
             expected_s3 |= {(action, objects_arn) for action in POSTER_ACTIONS}
+        if name == "transfers":  # the uploads bucket: granted by infra/transfers.py (test_transfers_stack.py)
+            expected_s3 |= {(a, uploads_objects(complete, prefix)) for a, prefix in TRANSFERS_API_GRANTS}
         assert s3_grants == expected_s3, name
 
         read_secrets = {
@@ -352,8 +366,15 @@ def test_the_public_function_reads_and_writes_only_its_counters(complete: Synth)
 
 
 def test_only_films_writes_posters_and_only_the_bot_reads_bot_secrets(complete: Synth) -> None:
-    writers = {n for n in complete.functions if "s3:PutObject" in complete.actions(n)}
+    bucket_id, _ = _posters_bucket(complete)
+    writers = {
+        n
+        for n in complete.functions
+        for s in complete.role_statements(n)
+        if "s3:PutObject" in _as_list(s["Action"]) and bucket_id in json.dumps(s["Resource"])
+    }
     assert writers == {"films"}
+    # The transfer worker sends one notice with the bot token (test_transfers_stack.py); no API function reads it.
     bot_secrets = {"TELEGRAM_BOT_TOKEN_SECRET_ARN", "TELEGRAM_WEBHOOK_SECRET_SECRET_ARN"}
     for name in complete.functions:
         env = complete.function(name)["Environment"]["Variables"]

@@ -177,6 +177,13 @@ ROWS = [
     Row("PUT /mix/{mix_id}/items/add", "protected", FORBIDDEN, lambda world: {"film_id": world.ids["film_id"]}),
     Row("DELETE /mix/{mix_id}/items/{film_id}", "protected", FORBIDDEN),
     Row("PUT /mix/{mix_id}/items/order", "protected", FORBIDDEN, lambda world: {"film_ids": [world.ids["film_id"]]}),
+    # --- imports and exports: the caller's own jobs; another user's job is as unknown as a missing one
+    Row("POST /me/imports", "protected", (201,), {"format": "letterboxd", "filename": "diary.csv"}),
+    Row("GET /me/imports", "protected", (200,)),
+    Row("GET /me/imports/{import_id}", "protected", (404,)),
+    Row("POST /me/exports", "protected", (201,)),
+    Row("GET /me/exports", "protected", (200,)),
+    Row("GET /me/exports/{export_id}", "protected", (404,)),
 ]
 
 
@@ -228,6 +235,10 @@ def world() -> Iterator[World]:
             "mix_id": make_mix([film_id]),
             "genre_id": GENRES[0].id,
             "mood_id": MOODS[0].id,
+            "import_id": victim.post("/me/imports", json_body={"format": "imdb", "filename": "r.csv"}).json[
+                "import_id"
+            ],
+            "export_id": victim.post("/me/exports").json["export_id"],
         }
         _, stranger = register_user(ApiClient(), "чужой")
         yield World(victim_id, victim_email, ids, {**forged_tokens(victim_id), "another user": stranger})

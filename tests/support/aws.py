@@ -21,6 +21,7 @@ from filmhub import wiring
 from filmhub.settings import get_settings
 from filmhub.table.definition import create_table_kwargs
 from local import moto_patches
+from local.queues import create_transfer_pipeline
 from local.stack import expire_unconfirmed_uploads
 
 
@@ -38,6 +39,13 @@ def mocked_aws(seed: bool = False) -> Iterator[None]:
             Bucket=settings.posters_bucket, CreateBucketConfiguration={"LocationConstraint": settings.aws_region}
         )
         expire_unconfirmed_uploads(s3, settings.posters_bucket)
+        sqs = boto3.client("sqs", region_name=settings.aws_region)
+        assert settings.uploads_bucket
+        assert settings.transfer_queue_url
+        pipeline = create_transfer_pipeline(
+            s3, sqs, settings.uploads_bucket, settings.transfer_queue_url.rsplit("/", 1)[1], settings.aws_region
+        )
+        assert pipeline.queue_url == settings.transfer_queue_url
         wiring.reset()
         if seed:
             from filmhub.seed.seeder import seed as run_seed

@@ -49,6 +49,8 @@ DEFAULT_PAGE = 20
 #: A page of entries and their films (with the caller's flags) is one BatchGetItem: FilmReader's limit.
 MAX_PAGE = 50
 TOP_GENRES = 10
+#: An import's write of one entry, tried again while concurrent writes to the same year win the race.
+LOG_ONCE_ATTEMPTS = 4
 HALF_POINTS = range(1, 11)
 
 
@@ -155,11 +157,11 @@ class DiaryService:
 
     # --- writes ----------------------------------------------------------------------------
 
-    def log(self, user_id: str, film_id: str, draft: EntryDraft) -> EntryView:
+    def log(self, user_id: str, film_id: str, draft: EntryDraft, entry_id: str | None = None) -> EntryView:
         watched_on = self._checked_date(draft.watched_on, draft.time_zone)
         at = self._timestamp()
         entry = DiaryEntry(
-            id=str(uuid.uuid4()),
+            id=entry_id or str(uuid.uuid4()),
             user_id=user_id,
             film_id=film_id,
             watched_on=watched_on.isoformat(),
@@ -177,6 +179,20 @@ class DiaryService:
         changes = year_film_changes(film, film_id, counts, {entry.year: 1}, total)
         self._commit(user_id, DiaryWrite(put=entry, counters=total, year_films=changes, watched=film), at)
         return EntryView(entry, FilmView(film, replace(flags, is_watched=True)))
+
+    def log_once(self, user_id: str, entry_id: str, film_id: str, draft: EntryDraft) -> None:
+        """Log a watch under an id the caller derives (imports do, from the row): when an entry with that id is
+        there already (the same file imported again, a redelivered chunk), nothing changes."""
+        for attempt in range(LOG_ONCE_ATTEMPTS):
+            try:
+                self.log(user_id, film_id, draft, entry_id)
+                return
+            except Conflict:
+                # Either the entry is there, or another write moved the year's counts first: read them again.
+                if self._repository.get(user_id, entry_id) is not None:
+                    return
+                if attempt == LOG_ONCE_ATTEMPTS - 1:
+                    raise
 
     def edit(self, user_id: str, entry_id: str, draft: EntryDraft) -> EntryView:
         old = self._owned(user_id, entry_id)

@@ -1,4 +1,5 @@
-"""TMDB (api.themoviedb.org/3): ``/search/multi`` for movies and TV, ``/movie|tv/{id}`` for details, in Russian."""
+"""TMDB (api.themoviedb.org/3): ``/search/multi`` for movies and TV, ``/movie|tv/{id}`` for details, ``/find/{imdb id}``
+for imports, in Russian."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ class _Result(BaseModel):
 
 class _SearchPage(BaseModel):
     results: list[_Result]
+
+
+class _FindPage(BaseModel):
+    movie_results: list[_Result] = []
+    tv_results: list[_Result] = []
 
 
 class _Genre(BaseModel):
@@ -104,6 +110,13 @@ class TmdbProvider(ExternalProvider):
             if result.media_type in ("movie", "tv")  # "person" results are not films
         ]
         return [film for film in films if film is not None][:limit]
+
+    def by_imdb_id(self, imdb_id: str) -> ExternalFilm | None:
+        """The film or series with this IMDb id (``/find``); None when TMDB does not know it."""
+        found = self.api.get(f"/find/{imdb_id}", {"external_source": "imdb_id"}, _FindPage)
+        films = [_film(result, "movie") for result in found.movie_results]
+        films += [_film(result, "tv") for result in found.tv_results]
+        return next((film for film in films if film is not None), None)
 
     def discover(self, genre_names: Sequence[str], film_type: FilmType, page: int) -> list[ExternalFilm]:
         """Well-rated films or series of any of these genres: one page of ``/discover/movie|tv``."""

@@ -643,3 +643,47 @@ class SeedMarker(TableItem, discriminator="seed_marker"):
     @staticmethod
     def key(fingerprint: str) -> tuple[str, str]:
         return "SEED", fingerprint
+
+
+# --- imports and exports ------------------------------------------------------------------
+
+
+class TransferJobItem(TableItem, discriminator="transfer_job"):
+    """An import or an export: ``TRANSFER#<id>`` / ``JOB``; the owner's jobs through GSI1
+    ``USER#<uid>#IMPORTS|EXPORTS`` / ``<created_at>#<id>``.  Its chunk markers share the partition, so the
+    job and its first unmatched rows are one Query."""
+
+    id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    direction = UnicodeAttribute()
+    state = UnicodeAttribute()
+    format = UnicodeAttribute()
+    filename = UnicodeAttribute(default="")
+    total = NumberAttribute(default=0)
+    processed = NumberAttribute(default=0)
+    matched = NumberAttribute(default=0)
+    chunks = NumberAttribute(default=0)
+    error = UnicodeAttribute(null=True)
+    object_key = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    @staticmethod
+    def key(job_id: str) -> tuple[str, str]:
+        return f"TRANSFER#{job_id}", "JOB"
+
+    @staticmethod
+    def index_key(user_id: str, direction: str, created_at: str, job_id: str) -> tuple[str, str]:
+        return f"USER#{user_id}#{direction.upper()}S", f"{created_at}#{job_id}"
+
+
+class TransferChunkItem(TableItem, discriminator="transfer_chunk"):
+    """A chunk of an import's rows was counted: written with the job's counters, so it is counted once.
+    Carries the chunk's unmatched rows (JSON: ``[[line, title, year, reason], …]``)."""
+
+    number = NumberAttribute()
+    unmatched = UnicodeAttribute(null=True)
+
+    @staticmethod
+    def key(job_id: str, number: int) -> tuple[str, str]:
+        return f"TRANSFER#{job_id}", f"ROWS#{number:06d}"

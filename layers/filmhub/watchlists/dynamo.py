@@ -97,6 +97,8 @@ def watchlist_to_item(watchlist: Watchlist) -> WatchlistItem:
     )
     item.GSI1PK, item.GSI1SK = WatchlistItem.index_key(watchlist.user_id, watchlist.created_at, watchlist.id)
     item.LSI1SK = HEADER_FIRST_DESCENDING
+    if watchlist.ordered:
+        item.ordered = True
     return item
 
 
