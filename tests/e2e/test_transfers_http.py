@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from tests.e2e.test_films_http import register
+from tests.support.e2e import register
 from tests.support.local_stack import LocalStackProcess
 
 SAMPLE = Path(__file__).resolve().parents[2] / "docs" / "samples" / "letterboxd-diary.csv"

@@ -193,3 +193,15 @@ def synthesize(
         warnings=warnings,
         seconds=time.monotonic() - started,
     )
+
+
+#: What the transfers API function may do in the uploads bucket: write imports, read exports.
+TRANSFERS_API_GRANTS = (("s3:PutObject", "imports/"), ("s3:GetObject", "exports/"))
+
+
+def uploads_objects(synth: Synth, prefix: str) -> str:
+    """The ARN pattern of the uploads bucket's objects under ``prefix``, as the template spells it."""
+    name = [":s3:::filmhub-", synth.stack.config.stage, "-uploads-"]
+    parts = ["arn:", {"Ref": "AWS::Partition"}, "".join(name), {"Ref": "AWS::AccountId"}, "-", {"Ref": "AWS::Region"},
+             f"/{prefix}*"]  # fmt: skip
+    return json.dumps({"Fn::Join": ["", parts]}, sort_keys=True)

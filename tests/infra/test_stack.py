@@ -25,7 +25,7 @@ from infra.function_settings import (
     secret_env_var,
     settings_for,
 )
-from tests.infra.synthesis import FUTURE, Synth
+from tests.infra.synthesis import FUTURE, TRANSFERS_API_GRANTS, Synth, uploads_objects
 
 pytestmark = [pytest.mark.infra, pytest.mark.xdist_group("infra")]
 
@@ -291,17 +291,6 @@ def test_read_only_functions_cannot_write(real: Synth) -> None:
 
 
 #: What the transfers API function may do in the uploads bucket: sign upload forms and download links.
-TRANSFERS_API_GRANTS = (("s3:PutObject", "imports/"), ("s3:GetObject", "exports/"))
-
-
-def uploads_objects(synth: Synth, prefix: str) -> str:
-    """The ARN pattern of the uploads bucket's objects under ``prefix``, as the template spells it."""
-    name = [":s3:::filmhub-", synth.stack.config.stage, "-uploads-"]
-    parts = ["arn:", {"Ref": "AWS::Partition"}, "".join(name), {"Ref": "AWS::AccountId"}, "-", {"Ref": "AWS::Region"},
-             f"/{prefix}*"]  # fmt: skip
-    return json.dumps({"Fn::Join": ["", parts]}, sort_keys=True)
-
-
 def test_iam_matches_each_functions_settings(complete: Synth) -> None:
     secret_ids = {complete.logical_id(secret): name for name, secret in complete.stack.data.secrets.items()}
     bucket_id, _ = _posters_bucket(complete)

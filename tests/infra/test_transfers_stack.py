@@ -9,8 +9,7 @@ from typing import Any
 
 from filmhub.routes import QUEUE_WORKERS
 from infra.transfers import BATCH_SIZE, MAX_RECEIVES, WORKER
-from tests.infra.synthesis import Synth
-from tests.infra.test_stack import TRANSFERS_API_GRANTS, uploads_objects
+from tests.infra.synthesis import TRANSFERS_API_GRANTS, Synth, uploads_objects
 
 
 def _one(synth: Synth, kind: str, **wanted: Any) -> tuple[str, dict[str, Any]]:

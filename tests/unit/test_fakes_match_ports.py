@@ -27,6 +27,15 @@ from filmhub.limits.ports import RequestCounter
 from filmhub.ratings.ports import RatingAggregates, RatingRepository
 from filmhub.recommendations.ports import Discovery, RecommendationRepository
 from filmhub.sharing.ports import SharingRepository
+from filmhub.transfer.ports import (
+    HistoryReader,
+    HistoryWriter,
+    ImdbLookup,
+    JobRepository,
+    Notifier,
+    TransferQueue,
+    TransferStorage,
+)
 from filmhub.watchlists.ports import WatchlistRepository
 from tests.support.fakes.accounts import FastPasswordHashing, InMemoryAccountRepository
 from tests.support.fakes.bot_state import InMemoryBotState
@@ -49,6 +58,13 @@ from tests.support.fakes.palette import FixedGradients
 from tests.support.fakes.ratings import InMemoryRatingRepository
 from tests.support.fakes.recommendations import InMemoryRecommendationRepository, ScriptedDiscovery
 from tests.support.fakes.sharing import InMemorySharingRepository
+from tests.support.fakes.transfer import (
+    InMemoryJobRepository,
+    InMemoryTransferQueue,
+    InMemoryTransferStorage,
+    RecordingHistory,
+    RecordingNotifier,
+)
 from tests.support.fakes.watchlists import InMemoryWatchlistRepository
 
 FAKES: dict[type, type] = {
@@ -67,6 +83,13 @@ FAKES: dict[type, type] = {
     Discovery: ScriptedDiscovery,
     WatchlistRepository: InMemoryWatchlistRepository,
     SharingRepository: InMemorySharingRepository,
+    JobRepository: InMemoryJobRepository,
+    TransferStorage: InMemoryTransferStorage,
+    TransferQueue: InMemoryTransferQueue,
+    ImdbLookup: ScriptedProvider,
+    Notifier: RecordingNotifier,
+    HistoryWriter: RecordingHistory,
+    HistoryReader: RecordingHistory,
     RatingRepository: InMemoryRatingRepository,
     RatingAggregates: InMemoryRatingAggregates,
     DiaryRepository: InMemoryDiaryRepository,

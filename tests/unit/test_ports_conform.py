@@ -44,6 +44,7 @@ from filmhub.limits.dynamo import DynamoRequestCounter
 from filmhub.limits.ports import RequestCounter
 from filmhub.providers.kinopoisk import KinopoiskProvider
 from filmhub.providers.llm import LlmGradients, LlmTitleSuggester
+from filmhub.providers.telegram import TelegramMessages
 from filmhub.providers.tmdb import TmdbProvider
 from filmhub.ratings.dynamo import DynamoRatingAggregates, DynamoRatingRepository
 from filmhub.ratings.ports import RatingAggregates, RatingRepository
@@ -53,6 +54,17 @@ from filmhub.recommendations.service import RecommendationService
 from filmhub.security.passwords import PasswordHasher
 from filmhub.sharing.dynamo import DynamoSharingRepository
 from filmhub.sharing.ports import SharingRepository
+from filmhub.transfer.aws import S3TransferStorage, SqsTransferQueue
+from filmhub.transfer.dynamo import DynamoHistory, DynamoJobRepository
+from filmhub.transfer.ports import (
+    HistoryReader,
+    HistoryWriter,
+    ImdbLookup,
+    JobRepository,
+    Notifier,
+    TransferQueue,
+    TransferStorage,
+)
 from filmhub.watchlists.dynamo import DynamoWatchlistRepository
 from filmhub.watchlists.ports import WatchlistRepository
 
@@ -72,6 +84,14 @@ rating_aggregates_dynamo: type[RatingAggregates] = DynamoRatingAggregates
 diary_repository_dynamo: type[DiaryRepository] = DynamoDiaryRepository
 film_lookup_reader: type[FilmLookup] = FilmReader
 genre_names_catalog: type[GenreNames] = CatalogService
+# imports and exports
+job_repository_dynamo: type[JobRepository] = DynamoJobRepository
+transfer_storage_s3: type[TransferStorage] = S3TransferStorage
+transfer_queue_sqs: type[TransferQueue] = SqsTransferQueue
+imdb_lookup_tmdb: type[ImdbLookup] = TmdbProvider
+notifier_telegram: type[Notifier] = TelegramMessages
+history_writer_dynamo: type[HistoryWriter] = DynamoHistory
+history_reader_dynamo: type[HistoryReader] = DynamoHistory
 # sharing
 sharing_repository_dynamo: type[SharingRepository] = DynamoSharingRepository
 # accounts

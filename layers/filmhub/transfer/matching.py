@@ -86,7 +86,10 @@ class FilmMatcher:
         for step in (self._by_tmdb_id, self._by_imdb_id, self._by_local_title, self._by_provider_title):
             if not pending:
                 break
-            found.update(step(pending))
+            for query, match in step(pending).items():
+                # A later step's "not found" must not hide an earlier, more precise reason (e.g. ambiguous).
+                if isinstance(match, Film) or query not in found:
+                    found[query] = match
             pending = [query for query in pending if not isinstance(found.get(query), Film)]
         return {query: found.get(query, NOT_FOUND) for query in dict.fromkeys(queries)}
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from filmhub.core.entities import NO_FLAGS, Film, FilmFlags
 from filmhub.core.errors import DependencyUnavailable, UnknownCaller
+from filmhub.films.index import DESCRIPTION_PREFIX, TITLE_PREFIX, best, film_entries
 from filmhub.films.ports import (
     ExternalFilm,
     ExternalRef,
@@ -130,9 +131,25 @@ class InMemorySearchIndex:
         self._table.call("index.postings")
         titles, descriptions = self._table.title_postings, self._table.description_postings
         return Postings(
-            titles={token: set(titles[token]) for token in title_tokens if titles.get(token)},
-            descriptions={token: set(descriptions[token]) for token in description_tokens if descriptions.get(token)},
+            titles={
+                token: self._head(TITLE_PREFIX, token, titles[token]) for token in title_tokens if titles.get(token)
+            },
+            descriptions={
+                token: self._head(DESCRIPTION_PREFIX, token, descriptions[token])
+                for token in description_tokens
+                if descriptions.get(token)
+            },
         )
+
+    def _head(self, prefix: str, token: str, film_ids: set[str]) -> dict[str, int]:
+        """What the token's head holds: its best-ranked films, each with the rank the write path gives it."""
+        ranks = {}
+        for film_id in film_ids:
+            entries = film_entries(self._table.films[film_id].film)
+            ranks[film_id] = next(
+                rank for partition, rank in entries.items() if partition.removeprefix(prefix).split("#")[0] == token
+            )
+        return best([ranks])
 
 
 @dataclass
@@ -184,6 +201,8 @@ class ScriptedProvider:
     fails: bool = False
     #: The TMDB ids of the films whose details were asked for.
     completed: list[int | None] = field(default_factory=list)
+    #: What TMDB's ``/find`` knows by IMDb id.
+    by_imdb: dict[str, ExternalFilm] = field(default_factory=dict)
 
     def search(self, queries: Sequence[str], limit: int) -> list[list[SourceHit] | None]:
         if self.fails:
@@ -193,6 +212,11 @@ class ScriptedProvider:
     def complete(self, film: ExternalFilm) -> ExternalFilm:
         self.completed.append(film.tmdb_id)
         return replace(film, complete=True)
+
+    def by_imdb_id(self, imdb_id: str) -> ExternalFilm | None:
+        if self.fails:
+            raise ConnectionError(f"{self.name} is down")
+        return self.by_imdb.get(imdb_id)
 
 
 @dataclass
