@@ -131,13 +131,13 @@ ROWS = [
     Row("PUT /films/{film_id}/rating", "protected", (200,), {"score": 1.5}, path="/films/{other_film_id}/rating"),
     Row("PUT /films/{film_id}/review", "protected", (200,), {"text": "Мнение"}, path="/films/{other_film_id}/review"),
     Row("POST /me/diary", "protected", (201,), lambda world: {"film_id": world.ids["other_film_id"]}),
-    Row("GET /me/diary", "protected", (200,)),
-    Row("GET /me/stats", "protected", (200,)),
+    Row("GET /me/diary", "protected", (200,), unknown_user=(200,)),  # a read: nobody's diary
+    Row("GET /me/stats", "protected", (200,), unknown_user=(200,)),
     # --- protected, on the victim's rating, review and diary: another user's token reaches only its own (none)
-    Row("DELETE /films/{film_id}/rating", "protected", (404,)),
-    Row("DELETE /films/{film_id}/review", "protected", (404,)),
-    Row("PATCH /me/diary/{entry_id}", "protected", (404,), {"note": "Взлом"}),
-    Row("DELETE /me/diary/{entry_id}", "protected", (404,)),
+    Row("DELETE /films/{film_id}/rating", "protected", (404,), unknown_user=(404,)),  # nothing of theirs to change
+    Row("DELETE /films/{film_id}/review", "protected", (404,), unknown_user=(404,)),
+    Row("PATCH /me/diary/{entry_id}", "protected", (404,), {"note": "Взлом"}, unknown_user=(404,)),
+    Row("DELETE /me/diary/{entry_id}", "protected", (404,), unknown_user=(404,)),
     # --- protected, on the victim's list (custom, then built-in by id), its items, its film and poster
     victim("GET /me/watchlists/{list_id}"),
     victim("GET /me/watchlists/{list_id}", path="/me/watchlists/{liked_id}"),
@@ -179,11 +179,11 @@ ROWS = [
     Row("PUT /mix/{mix_id}/items/order", "protected", FORBIDDEN, lambda world: {"film_ids": [world.ids["film_id"]]}),
     # --- imports and exports: the caller's own jobs; another user's job is as unknown as a missing one
     Row("POST /me/imports", "protected", (201,), {"format": "letterboxd", "filename": "diary.csv"}),
-    Row("GET /me/imports", "protected", (200,)),
-    Row("GET /me/imports/{import_id}", "protected", (404,)),
+    Row("GET /me/imports", "protected", (200,), unknown_user=(200,)),  # a read: nobody's jobs
+    Row("GET /me/imports/{import_id}", "protected", (404,), unknown_user=(404,)),
     Row("POST /me/exports", "protected", (201,)),
-    Row("GET /me/exports", "protected", (200,)),
-    Row("GET /me/exports/{export_id}", "protected", (404,)),
+    Row("GET /me/exports", "protected", (200,), unknown_user=(200,)),
+    Row("GET /me/exports/{export_id}", "protected", (404,), unknown_user=(404,)),
 ]
 
 

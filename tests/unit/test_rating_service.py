@@ -9,7 +9,7 @@ import pytest
 
 from filmhub.accounts.ports import NewAccount
 from filmhub.core.entities import Film, User
-from filmhub.core.errors import NotFound
+from filmhub.core.errors import NotFound, UnknownCaller
 from filmhub.films.reader import FilmReader
 from filmhub.ratings.service import RatingService
 from filmhub.security.cursors import CursorCodec
@@ -95,5 +95,5 @@ def test_reviews_page_newest_first_with_a_cursor(world: World) -> None:
 def test_a_review_needs_an_existing_film_and_author(world: World) -> None:
     with pytest.raises(NotFound, match="Film not found"):
         world.service.review(ALICE, str(uuid.uuid4()), "?", spoiler=False)
-    with pytest.raises(NotFound, match="User not found"):
+    with pytest.raises(UnknownCaller):
         world.service.review(str(uuid.uuid4()), FILM.id, "?", spoiler=False)

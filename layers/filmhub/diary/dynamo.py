@@ -14,12 +14,13 @@ from pynamodb.attributes import NumberAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from filmhub.accounts.write_guard import CallerGuard, commit_guarded
 from filmhub.core.entities import NO_FLAGS, Film, FilmFlags
 from filmhub.diary.ports import Counters, DiaryEntry, DiaryWrite, Position, YearFilm, YearFilmChange
 from filmhub.films.dynamo import film_from_item, flags_from_state
 from filmhub.table.definition import PARTITION_KEY, SORT_KEY
 from filmhub.table.models import DiaryEntryItem, DiaryYearFilm, DiaryYearStats, FilmItem, FilmState, TableItem
-from filmhub.table.operations import batch_get, cancelled_by_condition, table_connection, transaction
+from filmhub.table.operations import batch_get, cancelled_by_condition, table_connection
 from filmhub.watchlists.dynamo import set_flag_actions
 
 #: Attributes of a stats item that are not counters.
@@ -106,26 +107,29 @@ class DynamoDiaryRepository:
             return None
 
     def commit(self, user_id: str, write: DiaryWrite, at: str) -> bool:
+        def writes(tx: TransactWrite) -> None:
+            if write.put is not None:
+                unchanged = (
+                    DiaryEntryItem.updated_at == write.previous.updated_at
+                    if write.previous is not None
+                    else DiaryEntryItem.PK.does_not_exist()
+                )
+                tx.save(entry_to_item(write.put), condition=unchanged)
+            elif write.previous is not None:
+                previous = entry_to_item(write.previous)
+                tx.delete(previous, condition=DiaryEntryItem.updated_at == write.previous.updated_at)
+            for year, counters in sorted(write.counters.items()):
+                _counter_update(tx, user_id, year, counters)
+            for change in write.year_films:
+                _year_film_write(tx, user_id, change)
+            if write.watched is not None:
+                tx.condition_check(FilmItem, *FilmItem.key(write.watched.id), condition=FilmItem.PK.exists())
+                state = FilmState(*FilmState.key(user_id, write.watched.id))
+                tx.update(state, actions=set_flag_actions(user_id, "watched", write.watched, at))
+
         try:
-            with transaction() as tx:
-                if write.put is not None:
-                    unchanged = (
-                        DiaryEntryItem.updated_at == write.previous.updated_at
-                        if write.previous is not None
-                        else DiaryEntryItem.PK.does_not_exist()
-                    )
-                    tx.save(entry_to_item(write.put), condition=unchanged)
-                elif write.previous is not None:
-                    previous = entry_to_item(write.previous)
-                    tx.delete(previous, condition=DiaryEntryItem.updated_at == write.previous.updated_at)
-                for year, counters in sorted(write.counters.items()):
-                    _counter_update(tx, user_id, year, counters)
-                for change in write.year_films:
-                    _year_film_write(tx, user_id, change)
-                if write.watched is not None:
-                    tx.condition_check(FilmItem, *FilmItem.key(write.watched.id), condition=FilmItem.PK.exists())
-                    state = FilmState(*FilmState.key(user_id, write.watched.id))
-                    tx.update(state, actions=set_flag_actions(user_id, "watched", write.watched, at))
+            # The guard refuses a caller whose account is gone (UnknownCaller) before anything is written.
+            commit_guarded(CallerGuard(user_id), writes)
         except TransactWriteError as error:
             if cancelled_by_condition(error):
                 return False

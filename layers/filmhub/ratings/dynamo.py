@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
+from filmhub.accounts.write_guard import CallerGuard, commit_guarded
 from filmhub.core.entities import NO_FLAGS, Film, FilmFlags, half_points_to_score
 from filmhub.films.dynamo import film_from_item, flags_from_state
 from filmhub.ratings.ports import AggregateDelta, Position, Review
@@ -67,27 +69,25 @@ class DynamoRatingRepository:
 
     def rate(self, film_id: str, user_id: str, half_points: int, at: str) -> bool:
         state = FilmState(*FilmState.key(user_id, film_id))
+
+        def write(tx: TransactWrite) -> None:
+            tx.condition_check(FilmItem, *FilmItem.key(film_id), condition=FilmItem.PK.exists())
+            tx.update(
+                _rating(film_id, user_id),
+                actions=[*_owner_actions(film_id, user_id), FilmRating.half_points.set(half_points),
+                         FilmRating.rated_at.set(at)],
+            )  # fmt: skip
+            tx.update(
+                state,
+                actions=[FilmState.kind.set(FilmState), FilmState.film_id.set(film_id),
+                         FilmState.my_half_points.set(half_points)],
+            )  # fmt: skip
+
+        guard = CallerGuard(user_id)
         try:
-            with transaction() as tx:
-                tx.condition_check(FilmItem, *FilmItem.key(film_id), condition=FilmItem.PK.exists())
-                tx.update(
-                    _rating(film_id, user_id),
-                    actions=[
-                        *_owner_actions(film_id, user_id),
-                        FilmRating.half_points.set(half_points),
-                        FilmRating.rated_at.set(at),
-                    ],
-                )
-                tx.update(
-                    state,
-                    actions=[
-                        FilmState.kind.set(FilmState),
-                        FilmState.film_id.set(film_id),
-                        FilmState.my_half_points.set(half_points),
-                    ],
-                )
+            commit_guarded(guard, write)
         except TransactWriteError as error:
-            if cancelled_by_condition(error, 0):
+            if cancelled_by_condition(error, guard.actions):  # the film's check, right after the guard: it is gone
                 return False
             raise
         return True

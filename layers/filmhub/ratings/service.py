@@ -12,14 +12,13 @@ from dataclasses import replace
 
 from filmhub.core.clock import utc_now
 from filmhub.core.entities import FilmView, score_to_half_points
-from filmhub.core.errors import NotFound
+from filmhub.core.errors import NotFound, UnknownCaller
 from filmhub.ratings.ports import RatingRepository, Review, ReviewPage
 from filmhub.security.cursors import CursorCodec
 
 FILM_NOT_FOUND = "Film not found"
 RATING_NOT_FOUND = "Rating not found"
 REVIEW_NOT_FOUND = "Review not found"
-USER_NOT_FOUND = "User not found"
 DEFAULT_REVIEWS_PAGE = 20
 MAX_REVIEWS_PAGE = 100
 
@@ -45,8 +44,8 @@ class RatingService:
         film, username = self._repository.film_and_username(film_id, user_id)
         if film is None:
             raise NotFound(FILM_NOT_FOUND)
-        if username is None:
-            raise NotFound(USER_NOT_FOUND)
+        if username is None:  # a signed token of an account that is gone
+            raise UnknownCaller()
         return self._repository.put_review(film_id, user_id, username, text, spoiler, self._clock())
 
     def delete_review(self, user_id: str, film_id: str) -> None:

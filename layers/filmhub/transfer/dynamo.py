@@ -10,8 +10,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
+from filmhub.accounts.write_guard import CallerGuard, commit_guarded
 from filmhub.core.entities import Film, User, half_points_to_score, score_to_half_points
 from filmhub.core.errors import NotFound
 from filmhub.diary.service import DiaryService, EntryDraft
@@ -73,7 +74,8 @@ class DynamoJobRepository:
             updated_at=job.updated_at, expires_at=_expiry(expires_at),
         )  # fmt: skip
         item.GSI1PK, item.GSI1SK = TransferJobItem.index_key(job.user_id, job.direction.value, job.created_at, job.id)
-        item.save(condition=TransferJobItem.PK.does_not_exist())
+        # No job for an account that is gone (UnknownCaller): nothing would ever read or expire its upload form.
+        commit_guarded(CallerGuard(job.user_id), lambda tx: tx.save(item, TransferJobItem.PK.does_not_exist()))
 
     def get(self, job_id: str, unmatched_limit: int) -> TransferJob | None:
         pk, sk = TransferJobItem.key(job_id)
@@ -205,8 +207,9 @@ class DynamoHistory:
     def ensure_list(self, watchlist: Watchlist) -> None:
         try:
             self._watchlists.create(watchlist)
-        except PutError as error:
-            if not condition_failed(error):
+        except TransactWriteError as error:
+            # Action 0 is the caller guard, 1 the header: a list that exists was created by this import before.
+            if not cancelled_by_condition(error, 1):
                 raise
 
     def put_list_entry(self, user_id: str, list_id: str, film_id: str, position: int, added_at: str) -> None:
