@@ -98,6 +98,8 @@ class FilmHubStack(Stack):
                 environment={
                     "STAGE": config.stage,
                     "LOG_LEVEL": config.log_level,
+                    # Only named (no access is granted): every deployed function's settings require it.
+                    "POSTERS_BUCKET": self.storage.posters_bucket.bucket_name,
                     "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
                     **extra_env,
                 },

@@ -134,8 +134,8 @@ def test_every_python_function_is_given_what_its_settings_require_on_lambda(synt
         assert settings.stage == synth.stack.config.stage, key
         started.append(key)
     seeder = synth.stack.data.seed_function
-    # The route table's functions, the seeder, the rating aggregator.
-    assert len(started) == len(synth.functions) + (seeder is not None) + 1
+    # The route table's functions, the seeder, the rating aggregator and the transfer worker.
+    assert len(started) == len(synth.functions) + (seeder is not None) + 1 + (synth.stack.transfers is not None)
 
 
 def test_log_groups_have_a_retention(synth: Synth) -> None:

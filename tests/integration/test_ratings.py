@@ -12,6 +12,7 @@ from filmhub.table.models import FilmItem
 from local.streams import StreamPoller
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter, mocked_aws
+from tests.support.containers import container_clients
 from tests.support.fixtures import make_films, new_user_token, register_user
 from tests.support.streams import rating_stream
 
@@ -98,19 +99,23 @@ def test_fifty_users_rating_one_film_concurrently_leave_the_exact_count_and_aver
     first = [chooser.choice(range(1, 11)) / 2 for _ in tokens]
     second = [chooser.choice(range(1, 11)) / 2 for _ in tokens]
 
+    # One container per thread: Powertools keeps the current request on the app, so threads sharing one import
+    # of the function mix up each other's requests (a lost rating, a 500), which Lambda never does.
+    containers = container_clients(8, "films")
+
     def rate(index: int) -> float | None:
-        api = ApiClient(token=tokens[index])
-        assert api.put(f"/films/{film_id}/rating", json_body={"score": first[index]}).status == 200
+        api, token = containers[index % len(containers)], tokens[index]
+        assert api.put(f"/films/{film_id}/rating", json_body={"score": first[index]}, token=token).status == 200
         if index % 5 == 0:  # some change their minds
-            assert api.put(f"/films/{film_id}/rating", json_body={"score": second[index]}).status == 200
+            assert api.put(f"/films/{film_id}/rating", json_body={"score": second[index]}, token=token).status == 200
             return second[index]
         if index % 7 == 0:  # some take it back, and rate again
-            assert api.delete(f"/films/{film_id}/rating").status == 204
-            assert api.put(f"/films/{film_id}/rating", json_body={"score": second[index]}).status == 200
+            assert api.delete(f"/films/{film_id}/rating", token=token).status == 204
+            assert api.put(f"/films/{film_id}/rating", json_body={"score": second[index]}, token=token).status == 200
             return second[index]
         return first[index]
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=len(containers)) as pool:
         final = list(pool.map(rate, range(50)))
     # Interleave polling with the writes' tail too: batches split anywhere must fold the same.
     stream.drain()

@@ -5,12 +5,21 @@ resolver relies on that: it keeps the current request (event, matched route) on 
 two threads resolving through one app can mix up each other's answers (a 201 turning into a 200).
 Each client made here calls its own fresh import of the function, as a separate container would;
 what they share is what containers share: the table.
+
+Powertools also keeps the current event and Lambda context on the ``BaseRouter`` *class*, which every
+app in a process shares, so fresh imports alone are not enough: a route could read another thread's
+request (its token: a rating written for the wrong user).  ``isolate_requests`` makes the resolver's
+event and context per thread, as they are per process on Lambda.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+import threading
+from typing import Any
+
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
 from filmhub.routes import FUNCTIONS
 from local.gateway import FunctionRegistry, Handler
@@ -45,8 +54,39 @@ class ContainerRegistry(FunctionRegistry):
         return self._own[function]
 
 
+_request = threading.local()
+
+
+def _thread_attribute(name: str) -> property:
+    def read(self: Any) -> Any:
+        return getattr(_request, name, None)
+
+    def write(self: Any, value: Any) -> None:
+        setattr(_request, name, value)
+
+    return property(read, write)
+
+
+def isolate_requests() -> None:
+    """Each thread's resolvers see that thread's event and context (idempotent)."""
+    if isinstance(vars(ApiGatewayResolver).get("current_event"), property):
+        return
+    resolve = ApiGatewayResolver.resolve
+
+    def resolve_in_thread(self: ApiGatewayResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        # What resolve() puts on the shared class, kept per thread (the properties below shadow the class's).
+        _request.current_event = self._to_proxy_event(event)
+        _request.lambda_context = context
+        return resolve(self, event, context)
+
+    ApiGatewayResolver.current_event = _thread_attribute("current_event")  # type: ignore[assignment,method-assign]
+    ApiGatewayResolver.lambda_context = _thread_attribute("lambda_context")  # type: ignore[assignment,method-assign]
+    ApiGatewayResolver.resolve = resolve_in_thread  # type: ignore[method-assign]
+
+
 def container_clients(count: int, *functions: str) -> list[ApiClient]:
     """``count`` clients, each served by its own container of every function in ``functions``."""
+    isolate_requests()
     clients = []
     for _ in range(count):
         client = ApiClient()
