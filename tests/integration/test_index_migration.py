@@ -1,5 +1,5 @@
-"""The upgrade to the bounded film index (``make migrate``): old postings out, heads and memberships in,
-idempotent, resumable from its saved position."""
+"""The upgrade to the current film index (``make migrate``): old postings and heads out, small heads,
+memberships and sharded sampling keys in, idempotent, resumable from its saved position."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ import pytest
 from filmhub.core.entities import Film
 from filmhub.core.ids import new_id
 from filmhub.films.dynamo import film_to_item
+from filmhub.films.index import HEAD_BYTES
 from filmhub.films.migration import INDEX_VERSION, migrate
 from filmhub.seed.catalog import GENRES_BY_NAME
 from filmhub.settings import get_settings
 from filmhub.table.models import IndexMarker
 from tests.support.api import ApiClient
 from tests.support.aws import mocked_aws
+from tests.support.capacity import item_size
 from tests.support.fixtures import new_user_token
 
 DRAMA, WESTERN = GENRES_BY_NAME["драма"], GENRES_BY_NAME["вестерн"]
@@ -79,7 +81,8 @@ def test_old_postings_become_heads_and_memberships() -> None:
     assert (report.films, report.removed, report.done) == (31, 3, True)
     pks = {item["PK"]["S"] for item in dump()}
     assert not any(pk.startswith(("TOKEN#", "DTOKEN#")) for pk in pks)
-    assert {"TW#дилижанс", "DW#ковбо", "TW#рейнджер"} <= pks
+    assert {"DW#ковбо"} <= pks
+    assert {pk.rsplit("#", 1)[0] for pk in pks if pk.startswith("TW#")} >= {"TW#дилижанс", "TW#рейнджер"}
     assert set(search(title="дилижанс")) == {film.id for film in films[:-1]}
     assert search(title="рейнджер") == [films[-1].id]
     assert recommend_western() in {film.id for film in films}
@@ -108,3 +111,36 @@ def test_an_interrupted_run_resumes_from_its_saved_position() -> None:
     assert resumed.done
     assert resumed.films == len(films)  # every film once over both runs: the second went on from the saved position
     assert set(search(title="дилижанс")) >= {film.id for film in films[:-1]}
+
+
+def index_2_catalog(count: int) -> list[Film]:
+    """Films as index 2 stored them: in one sampling partition (``FILMS``), under heads of up to 128 films named
+    by their full ids, a long title token in one head."""
+    films = [Film(id=new_id(), title=f"Дилижанс {n}", description="Ковбои пересекают прерию.") for n in range(count)]
+    table = get_settings().table_name
+    for film in films:
+        item = film_to_item(film, "2026-01-01T00:00:00+00:00").serialize()
+        client().put_item(TableName=table, Item={**item, "GSI5PK": {"S": "FILMS"}, "GSI5SK": {"S": f"movie#{film.id}"}})
+    entries = {film.id: {"N": str(10**12)} for film in films}
+    for pk in ("TW#дилижанс", "TW#ди#3"):
+        head = {"PK": {"S": pk}, "SK": {"S": "HEAD"}, "kind": {"S": "index_head"}, "n": {"N": str(count)}}
+        client().put_item(TableName=table, Item={**head, **entries})
+    return films
+
+
+def test_an_index_2_table_gets_small_heads_and_sharded_sampling_partitions() -> None:
+    films = index_2_catalog(100)
+    assert migrate().films == len(films)
+    items = dump()
+    heads = [item for item in items if item.get("kind", {}).get("S") == "index_head"]
+    assert "TW#дилижанс" not in {head["PK"]["S"] for head in heads}  # now in TITLE_SHARDS heads
+    assert max(item_size(head) for head in heads) <= HEAD_BYTES
+    names = {name for head in heads for name in head if name not in ("PK", "SK", "kind", "n", "v")}
+    assert {len(name) for name in names} == {22}
+    sampled = {item["GSI5PK"]["S"] for item in items if item.get("kind", {}).get("S") == "film"}
+    assert "FILMS" not in sampled
+    assert migrate(again=True).films == len(films)
+    assert [item for item in dump() if item["PK"]["S"] != "MIGRATION"] == [
+        item for item in items if item["PK"]["S"] != "MIGRATION"
+    ]
+    assert len(search(title="дилижанс")) == 50
