@@ -36,6 +36,8 @@ HEAD_BYTES = 1024
 SHORT_TOKEN = 3
 SHORT_TOKEN_SHARDS = 8
 TITLE_SHARDS = 3
+#: The best films a search takes from the shards of one title token: a page of 50, whatever the token.
+TOKEN_CANDIDATES = TITLE_SHARDS * HEAD_SIZE
 #: Rank bonus of a whole-word match over a prefix-only one; popularity (a vote count) stays below it.
 WHOLE_WORD = 10**12
 MAX_POPULARITY = WHOLE_WORD - 1
