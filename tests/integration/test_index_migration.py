@@ -11,12 +11,12 @@ import pytest
 
 from filmhub.core.entities import Film
 from filmhub.core.ids import new_id
-from filmhub.films.dynamo import film_to_item
-from filmhub.films.index import HEAD_BYTES
+from filmhub.films.dynamo import film_to_item, put_new_film
+from filmhub.films.index import HEAD_BYTES, HEAD_SIZE, SHORT_TOKEN_SHARDS, WHOLE_WORD
 from filmhub.films.migration import INDEX_VERSION, migrate
 from filmhub.seed.catalog import GENRES_BY_NAME
 from filmhub.settings import get_settings
-from filmhub.table.models import IndexMarker
+from filmhub.table.models import IndexHead, IndexMarker, shard_of
 from tests.support.api import ApiClient
 from tests.support.aws import mocked_aws
 from tests.support.capacity import item_size
@@ -121,10 +121,9 @@ def index_2_catalog(count: int) -> list[Film]:
     for film in films:
         item = film_to_item(film, "2026-01-01T00:00:00+00:00").serialize()
         client().put_item(TableName=table, Item={**item, "GSI5PK": {"S": "FILMS"}, "GSI5SK": {"S": f"movie#{film.id}"}})
-    entries = {film.id: {"N": str(10**12)} for film in films}
-    for pk in ("TW#дилижанс", "TW#ди#3"):
+    for pk, rank in (("TW#дилижанс", WHOLE_WORD), ("TW#ди#3", 0)):
         head = {"PK": {"S": pk}, "SK": {"S": "HEAD"}, "kind": {"S": "index_head"}, "n": {"N": str(count)}}
-        client().put_item(TableName=table, Item={**head, **entries})
+        client().put_item(TableName=table, Item={**head, **{film.id: {"N": str(rank)} for film in films}})
     return films
 
 
@@ -144,3 +143,13 @@ def test_an_index_2_table_gets_small_heads_and_sharded_sampling_partitions() -> 
         item for item in items if item["PK"]["S"] != "MIGRATION"
     ]
     assert len(search(title="дилижанс")) == 50
+
+
+def test_before_the_migration_a_new_film_enters_an_index_2_head_and_trims_it() -> None:
+    # Deployed, not migrated yet: a head of index 2 has no version and names films by their full id.
+    index_2_catalog(100)
+    film_id = next(i for i in (new_id() for _ in range(200)) if shard_of(i, SHORT_TOKEN_SHARDS) == 3)
+    assert put_new_film(Film(id=film_id, title="Дилижанс", description="Прерия.", popularity=10**6), "2026-01-02")
+    head = IndexHead.get(*IndexHead.key("TW#ди#3"))
+    assert len(head.ranks) == HEAD_SIZE
+    assert film_id in head.ranks

@@ -134,11 +134,19 @@ def admitting_writes(film_id: str, entries: Mapping[str, int], heads: Mapping[st
         actions: list[Action] = [
             Path(entry_name(film_id)).set(_rank(rank)),
             IndexHead.size.set(size),
-            *(Path(entry_name(other)).remove() for other in evicted),
+            *(Path(stored.names[other] if stored else entry_name(other)).remove() for other in evicted),
         ]
-        unchanged = IndexHead.version == stored.version if stored else IndexHead.PK.does_not_exist()
+        unchanged = _unchanged(stored)
         writes.append(_head_update(partition, actions, unchanged))
     return writes
+
+
+def _unchanged(stored: IndexHead | None) -> Condition:
+    """The head is as it was read: absent, or at the version read (a head of index 2 has no version yet)."""
+    if stored is None:
+        return IndexHead.PK.does_not_exist()
+    same = IndexHead.version == stored.version
+    return (same | IndexHead.version.does_not_exist()) if stored.version == 0 else same
 
 
 def _blind_add(partition: str, film_id: str, rank: int) -> Write:

@@ -319,6 +319,8 @@ class IndexHead(TableItem, discriminator="index_head"):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ranks: dict[str, int] = {}
+        #: Film id → the attribute naming it, as stored (a head of index 2 names films by their full id).
+        self.names: dict[str, str] = {}
 
     @staticmethod
     def key(partition: str) -> tuple[str, str]:
@@ -331,11 +333,9 @@ class IndexHead(TableItem, discriminator="index_head"):
     def loaded_from(self, attribute_values: dict[str, dict[str, Any]]) -> None:
         # PynamoDB keeps declared attributes only: the film entries are the undeclared numeric ones.
         declared = {attribute.attr_name for attribute in self.get_attributes().values()}
-        self.ranks = {
-            entry_film_id(name): int(value["N"])
-            for name, value in attribute_values.items()
-            if name not in declared and "N" in value
-        }
+        entries = {name: value for name, value in attribute_values.items() if name not in declared and "N" in value}
+        self.names = {entry_film_id(name): name for name in entries}
+        self.ranks = {film_id: int(entries[name]["N"]) for film_id, name in self.names.items()}
 
 
 class GenreMembership(TableItem, discriminator="genre_member"):
