@@ -126,7 +126,7 @@ def admitting_writes(film_id: str, entries: Mapping[str, int], heads: Mapping[st
     writes = []
     for partition, rank in sorted(entries.items()):
         stored = heads.get(partition)
-        head = stored.ranks if stored else {}
+        head, names = (stored.ranks, stored.names) if stored else ({}, {})
         evicted = admit(head, film_id, rank)
         if evicted is None:
             continue
@@ -134,7 +134,7 @@ def admitting_writes(film_id: str, entries: Mapping[str, int], heads: Mapping[st
         actions: list[Action] = [
             Path(entry_name(film_id)).set(_rank(rank)),
             IndexHead.size.set(size),
-            *(Path(stored.names[other] if stored else entry_name(other)).remove() for other in evicted),
+            *(Path(names[other]).remove() for other in evicted),
         ]
         unchanged = _unchanged(stored)
         writes.append(_head_update(partition, actions, unchanged))
