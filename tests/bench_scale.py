@@ -172,7 +172,8 @@ def section(rows: list[Row], seconds: float) -> str:
             "watched) and counts when the answer is one of the others; the catalog cache is warm. Every index head "
             "stays under 1 KB (24 films, at most 30), so a head write is billed 1 WRU (×2) whether the head is full "
             "or not: the common-words film has the highest popularity, so it enters every head it has and costs the "
-            "same at every size; a typical film enters fewer full heads as the catalog grows, so it costs the same "
+            "same at every size (2 WRU more at 1k, where a head it has only by a prefix, `город` of «городе», still "
+            "has room for it); a typical film enters fewer full heads as the catalog grows, so it costs the same "
             'or less. "its calls": the heads read and the transaction (the API adds '
             "the genres lookup when its cache is cold).\n",
             *HEADER,
