@@ -264,9 +264,9 @@ class FilmItem(TableItem, discriminator="film"):
         return f"FILMS#{film_type}#{sampling_shard(film_type, film_id)}", film_id
 
 
-#: Sampling partitions per film type: movies (most film writes) in 8, series in one, so that one Query from a
-#: random point and one backwards from it read every series of a catalog with few of them (TABLE.md).
-SAMPLING_SHARDS = {"movie": 8, "tv": 1}
+#: Sampling partitions per film type: movies (most film writes) in ``FILM_SAMPLING_SHARDS`` (8), series in one, so
+#: that one Query from a random point and one backwards from it read every series of a catalog with few of them.
+SAMPLING_SHARDS = {"movie": _settings.film_sampling_shards, "tv": 1}
 
 
 def sampling_shard(film_type: str, film_id: str) -> int:
