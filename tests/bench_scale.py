@@ -167,12 +167,14 @@ def section(rows: list[Row], seconds: float) -> str:
             f"{loads}). Write units are metered per transaction item (the larger of its sizes before and after, "
             "1 WRU per started KB, ×2 in a transaction); read units are estimated from the items each call returned "
             "(0.5 RRU per started 4 KB; BatchGetItem per item). The search is anonymous (up to 100 candidate films "
-            "read); `лю` is a two-letter prefix, so its head is read in its 8 shards. Each of the 20 recommendation "
-            "tries is a new user who watched half of the genre's films (1 film at 1k: none watched) and counts when "
-            "the answer is one of the others; the catalog cache is warm. The common-words film has the highest "
-            "popularity, so it enters every head it has: it costs more while those heads fill up to 64 films (the 8 "
-            "shards of a short prefix at 512), then no more (at most 98 heads of ≤ 3 KB); a typical film enters "
-            'fewer full heads as the catalog grows. "its calls": the heads read and the transaction (the API adds '
+            "read); `лю` is a two-letter prefix, so its head is read in its 8 shards (a longer word in its 3). Each "
+            "of the 20 recommendation tries is a new user who watched half of the genre's films (1 film at 1k: none "
+            "watched) and counts when the answer is one of the others; the catalog cache is warm. Every index head "
+            "stays under 1 KB (24 films, at most 30), so a head write is billed 1 WRU (×2) whether the head is full "
+            "or not: the common-words film has the highest popularity, so it enters every head it has and costs the "
+            "same at every size (2 WRU more at 1k, where a head it has only by a prefix, `город` of «городе», still "
+            "has room for it); a typical film enters fewer full heads as the catalog grows, so it costs the same "
+            'or less. "its calls": the heads read and the transaction (the API adds '
             "the genres lookup when its cache is cold).\n",
             *HEADER,
             *(line(row) for row in rows),

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import random
 import uuid
+from collections.abc import Iterable
 
 import pytest
 
+from filmhub.core.entities import Film
 from filmhub.core.ids import genre_id, imported_film_id
+from filmhub.films import dynamo
+from filmhub.films.dynamo import bulk_put_films, put_new_film, read_heads
+from filmhub.films.index import HEAD_SIZE, TITLE_SHARDS, WHOLE_WORD
 from filmhub.recommendations.dynamo import DynamoRecommendationRepository
-from filmhub.table.models import FilmState
+from filmhub.table.models import FilmState, IndexHead, shard_of
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter, dynamodb_error, failing_dynamodb
 from tests.support.fixtures import make_films, new_user_token
@@ -286,3 +292,34 @@ def test_a_write_that_lost_a_race_for_an_index_head_is_tried_again() -> None:
         film = create(api, title=f"{word} кино")
     assert failed == ["TransactWriteItems"]
     assert [f["id"] for f in search(api, title=word)] == [film["id"]]
+
+
+def test_a_head_changed_after_it_was_read_is_read_again_and_stays_in_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A full head, then two films entering it at once: the second read the head before the first wrote it.
+    # Its write is conditional on the version it read, so it reads again and pushes out the next film, instead
+    # of the one already gone (which would leave the head one film over its size, and growing).
+    word = "".join(random.choice("абвгдежзик") for _ in range(10))
+    partition = f"TW#{word}#0"
+
+    def film(popularity: int) -> Film:
+        film_id = next(i for i in (str(uuid.uuid4()) for _ in range(100)) if shard_of(i, TITLE_SHARDS) == 0)
+        return Film(id=film_id, title=word, description="Гонка.", popularity=popularity)
+
+    bulk_put_films([(film(popularity), None) for popularity in range(10, 10 + HEAD_SIZE)], "2026-01-01")
+    first, second = film(100), film(200)
+    read = dynamo.read_head_items
+
+    def read_then_lose_the_race(partitions: Iterable[str]) -> dict[str, IndexHead]:
+        heads = read(list(partitions))
+        if not raced:
+            raced.append(first.id)  # before writing it: its own write reads the heads too
+            assert put_new_film(first, "2026-01-02")
+        return heads
+
+    raced: list[str] = []
+    monkeypatch.setattr(dynamo, "read_head_items", read_then_lose_the_race)
+    assert put_new_film(second, "2026-01-02")
+    head = read_heads([partition])[partition]
+    assert len(head) == HEAD_SIZE
+    assert {first.id, second.id} <= set(head)
+    assert min(head.values()) == WHOLE_WORD + 12  # the films ranked 10 and 11 pushed out, one each

@@ -1,8 +1,9 @@
-"""The upgrade to the bounded film index (``make migrate``): old postings out, heads and memberships in,
-idempotent, resumable from its saved position."""
+"""The upgrade to the current film index (``make migrate``): old postings and heads out, small heads,
+memberships and sharded sampling keys in, idempotent, resumable from its saved position."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,14 +12,16 @@ import pytest
 
 from filmhub.core.entities import Film
 from filmhub.core.ids import new_id
-from filmhub.films.dynamo import film_to_item
+from filmhub.films.dynamo import film_to_item, put_new_film
+from filmhub.films.index import HEAD_BYTES, HEAD_SIZE, SHORT_TOKEN_SHARDS, WHOLE_WORD
 from filmhub.films.migration import INDEX_VERSION, migrate
 from filmhub.seed.catalog import GENRES_BY_NAME
 from filmhub.settings import get_settings
-from filmhub.table.models import IndexMarker
+from filmhub.table.models import SAMPLING_SHARDS, FilmState, IndexHead, IndexMarker, Recommendation, shard_of
 from tests.support.api import ApiClient
 from tests.support.aws import mocked_aws
-from tests.support.fixtures import new_user_token
+from tests.support.capacity import item_size
+from tests.support.fixtures import make_films, new_user_token
 
 DRAMA, WESTERN = GENRES_BY_NAME["драма"], GENRES_BY_NAME["вестерн"]
 
@@ -79,7 +82,8 @@ def test_old_postings_become_heads_and_memberships() -> None:
     assert (report.films, report.removed, report.done) == (31, 3, True)
     pks = {item["PK"]["S"] for item in dump()}
     assert not any(pk.startswith(("TOKEN#", "DTOKEN#")) for pk in pks)
-    assert {"TW#дилижанс", "DW#ковбо", "TW#рейнджер"} <= pks
+    assert {"DW#ковбо"} <= pks
+    assert {pk.rsplit("#", 1)[0] for pk in pks if pk.startswith("TW#")} >= {"TW#дилижанс", "TW#рейнджер"}
     assert set(search(title="дилижанс")) == {film.id for film in films[:-1]}
     assert search(title="рейнджер") == [films[-1].id]
     assert recommend_western() in {film.id for film in films}
@@ -108,3 +112,62 @@ def test_an_interrupted_run_resumes_from_its_saved_position() -> None:
     assert resumed.done
     assert resumed.films == len(films)  # every film once over both runs: the second went on from the saved position
     assert set(search(title="дилижанс")) >= {film.id for film in films[:-1]}
+
+
+def index_2_catalog(count: int) -> list[Film]:
+    """Films as index 2 stored them: in one sampling partition (``FILMS``), under heads of up to 128 films named
+    by their full ids, a long title token in one head."""
+    films = [Film(id=new_id(), title=f"Дилижанс {n}", description="Ковбои пересекают прерию.") for n in range(count)]
+    table = get_settings().table_name
+    for film in films:
+        item = film_to_item(film, "2026-01-01T00:00:00+00:00").serialize()
+        client().put_item(TableName=table, Item={**item, "GSI5PK": {"S": "FILMS"}, "GSI5SK": {"S": f"movie#{film.id}"}})
+    for pk, rank in (("TW#дилижанс", WHOLE_WORD), ("TW#ди#3", 0)):
+        head = {"PK": {"S": pk}, "SK": {"S": "HEAD"}, "kind": {"S": "index_head"}, "n": {"N": str(count)}}
+        client().put_item(TableName=table, Item={**head, **{film.id: {"N": str(rank)} for film in films}})
+    return films
+
+
+def test_an_index_2_table_gets_small_heads_and_sharded_sampling_partitions() -> None:
+    films = index_2_catalog(100)
+    assert migrate().films == len(films)
+    items = dump()
+    heads = [item for item in items if item.get("kind", {}).get("S") == "index_head"]
+    assert "TW#дилижанс" not in {head["PK"]["S"] for head in heads}  # now in TITLE_SHARDS heads
+    assert max(item_size(head) for head in heads) <= HEAD_BYTES
+    names = {name for head in heads for name in head if name not in ("PK", "SK", "kind", "n", "v")}
+    assert {len(name) for name in names} == {22}
+    sampled = {item["GSI5PK"]["S"] for item in items if item.get("kind", {}).get("S") == "film"}
+    assert "FILMS" not in sampled
+    assert migrate(again=True).films == len(films)
+    assert [item for item in dump() if item["PK"]["S"] != "MIGRATION"] == [
+        item for item in items if item["PK"]["S"] != "MIGRATION"
+    ]
+    assert len(search(title="дилижанс")) == 50
+
+
+def test_before_the_migration_a_new_film_enters_an_index_2_head_and_trims_it() -> None:
+    # Deployed, not migrated yet: a head of index 2 has no version and names films by their full id.
+    index_2_catalog(100)
+    film_id = next(i for i in (new_id() for _ in range(200)) if shard_of(i, SHORT_TOKEN_SHARDS) == 3)
+    assert put_new_film(Film(id=film_id, title="Дилижанс", description="Прерия.", popularity=10**6), "2026-01-02")
+    head = IndexHead.get(*IndexHead.key("TW#ди#3"))
+    assert len(head.ranks) == HEAD_SIZE
+    assert film_id in head.ranks
+
+
+def test_with_one_movie_partition_a_movie_among_few_is_always_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A small catalog sets FILM_SAMPLING_SHARDS=1 and runs the job again: every movie moves to one partition,
+    # which one sample and one backwards from it read whole, whatever the random draw.
+    films = [film for film in make_films(10) if film.film_type == "movie"]
+    monkeypatch.setitem(SAMPLING_SHARDS, "movie", 1)
+    assert migrate().films == 10
+    user_id = str(uuid.uuid4())
+    token = new_user_token(user_id)
+    for film in films[1:]:
+        FilmState(*FilmState.key(user_id, film.id), film_id=film.id, watched_at="2026-01-01").save()
+    for _ in range(20):
+        response = ApiClient().post("/recommend", query={"movie_type": "movie"}, token=token)
+        assert response.status == 201, response.json
+        assert response.json["id"] == films[0].id
+        Recommendation(*Recommendation.key(user_id, films[0].id)).delete()  # not excluded for a day

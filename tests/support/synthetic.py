@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
@@ -337,9 +338,18 @@ def load(films: Iterable[Film], created_at: str = "2026-01-01T00:00:00+00:00") -
     return written
 
 
-def largest_index_item() -> int:
-    """The size of the largest index item (``TW#``/``DW#`` head) in the moto table, as DynamoDB counts it."""
+def _stored_items() -> Iterator[dict[str, Any]]:
     settings = get_settings()
     table = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.aws_region].tables[settings.table_name]
-    heads = (item for item in table.all_items() if item.hash_key.value.startswith(("TW#", "DW#")))
-    return max(item_size(item.to_json()["Attributes"]) for item in heads)
+    return (item.to_json()["Attributes"] for item in table.all_items())
+
+
+def largest_index_item() -> int:
+    """The size of the largest index item (``TW#``/``DW#`` head) in the moto table, as DynamoDB counts it."""
+    heads = (item for item in _stored_items() if item["PK"]["S"].startswith(("TW#", "DW#")))
+    return max(item_size(item) for item in heads)
+
+
+def sampling_partitions() -> list[str]:
+    """The GSI5 partition key of every film in the moto table (its sampling partition)."""
+    return [item["GSI5PK"]["S"] for item in _stored_items() if item.get("kind", {}).get("S") == "film"]

@@ -8,10 +8,19 @@ from dataclasses import dataclass, field
 import pytest
 
 from filmhub.core.entities import Film, FilmFlags
+from filmhub.films import search_index
 from filmhub.films.importer import FilmImporter, external_film_id
 from filmhub.films.ports import ExternalFilm, ExternalRef, Postings, SourceHit, TitleCandidate
 from filmhub.films.reader import FilmReader
-from filmhub.films.search import FilmSearch, LocalFilmSource, external_hit, rank, title_matches
+from filmhub.films.search import (
+    MAX_BATCH_KEYS,
+    MAX_KEYWORD_STEMS,
+    FilmSearch,
+    LocalFilmSource,
+    external_hit,
+    rank,
+    title_matches,
+)
 from filmhub.films.text import index_tokens, keywords, query_tokens
 
 
@@ -255,3 +264,20 @@ def test_many_candidates_and_provider_results_still_read_films_in_one_batch() ->
     search = search_over(catalog, [Provider("tmdb", answers)], suggester=suggester)
     assert len(titles(search, "кандидат", "много похожих фильмов", limit=50)) == 50
     assert catalog.reads == 2  # postings, films with flags (the fake refuses more than 100 keys)
+
+
+def test_a_keyword_search_reads_every_stem_it_looks_up_in_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each stem is a title token (3 shards) and a description stem (1 head): 25 stems fill the 100 keys of one
+    # BatchGetItem, the first ones of the text first, none dropped for lack of room.
+    text = " ".join(f"слово{chr(ord('а') + n)}{chr(ord('а') + m)}" for n in range(8) for m in range(6))
+    read: list[str] = []
+
+    def read_heads(partitions: Iterable[str]) -> dict[str, dict[str, int]]:
+        read.extend(partitions)
+        return {}
+
+    monkeypatch.setattr(search_index, "read_heads", read_heads)
+    LocalFilmSource(search_index.DynamoSearchIndex()).keyword_search(text, 10)
+    stems = keywords(text)[:MAX_KEYWORD_STEMS]
+    assert len(read) <= MAX_BATCH_KEYS
+    assert {partition for partition in read if partition.startswith("DW#")} == {f"DW#{stem}" for stem in stems}

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+
 from filmhub.core.ids import builtin_list_id, genre_id, mood_id
+from filmhub.films import index as film_index
+from filmhub.films.text import MAX_PREFIX
 from filmhub.table import definition as table
 from filmhub.table import models
+from tests.support.capacity import item_size
 
 
 def test_model_indexes_match_the_table_definition() -> None:
@@ -49,3 +54,28 @@ def test_header_sentinels_sort_at_the_edges() -> None:
 def test_stable_ids_are_stable_and_distinct() -> None:
     assert genre_id("драма") == genre_id("драма") != mood_id("драма")
     assert builtin_list_id("u1", "liked") != builtin_list_id("u1", "wish") != builtin_list_id("u2", "wish")
+
+
+def test_a_full_index_head_fits_one_write_unit() -> None:
+    # The worst case: the longest token (12 two-byte letters) in its last shard, a full head (as many entries as
+    # an edit may add without reading it), every film at the highest rank, versions in the millions.
+    longest = f"{film_index.TITLE_PREFIX}{'ж' * MAX_PREFIX}#{film_index.TITLE_SHARDS - 1}"
+    head = models.IndexHead(*models.IndexHead.key(longest))
+    head.size, head.version = film_index.HEAD_HARD_CAP, 10**7
+    highest = film_index.WHOLE_WORD + film_index.MAX_POPULARITY
+    head.ranks = {str(uuid.uuid4()): highest for _ in range(film_index.HEAD_HARD_CAP)}
+    assert item_size(head.serialize()) <= film_index.HEAD_BYTES
+
+
+def test_head_entries_are_named_compactly_and_old_names_still_read() -> None:
+    film_id = str(uuid.uuid4())
+    assert len(models.entry_name(film_id)) == 22
+    assert models.entry_film_id(models.entry_name(film_id)) == film_id
+    assert models.entry_film_id(film_id) == film_id  # a head written before the compact names
+
+
+def test_sampling_partitions_are_the_circle_of_ids_in_order() -> None:
+    ids = [f"{digit:x}" + str(uuid.uuid4())[1:] for digit in range(16)]
+    movies = [models.FilmItem.sampling_key("movie", film_id)[0] for film_id in ids]
+    assert movies == [f"FILMS#movie#{digit // 2}" for digit in range(16)]
+    assert {models.FilmItem.sampling_key("tv", film_id)[0] for film_id in ids} == {"FILMS#tv#0"}

@@ -22,7 +22,16 @@ from filmhub.core.entities import NO_FLAGS, Film, FilmFlags, Genre, RatingSummar
 from filmhub.films.index import HEAD_HARD_CAP, admit, best, film_entries
 from filmhub.films.ports import ExternalRef, Poster, StoredFilm
 from filmhub.limits.ports import Quota
-from filmhub.table.models import ExternalIdClaim, FilmItem, FilmState, GenreMembership, GenreRef, IndexHead, TableItem
+from filmhub.table.models import (
+    ExternalIdClaim,
+    FilmItem,
+    FilmState,
+    GenreMembership,
+    GenreRef,
+    IndexHead,
+    TableItem,
+    entry_name,
+)
 from filmhub.table.operations import (
     TRANSACTION_LIMIT,
     batch_get,
@@ -94,44 +103,64 @@ def _rank(value: int) -> dict[str, str]:
     return {"N": str(value)}
 
 
-def read_heads(partitions: Iterable[str]) -> dict[str, dict[str, int]]:
-    """The entries of these heads (absent heads are empty), in one BatchGetItem per 100."""
+def read_head_items(partitions: Iterable[str]) -> dict[str, IndexHead]:
+    """These heads as stored (absent heads are left out), in one BatchGetItem per 100."""
     items = batch_get([IndexHead.key(partition) for partition in partitions])
-    return {item.PK: item.ranks for item in items if isinstance(item, IndexHead)}
+    return {item.PK: item for item in items if isinstance(item, IndexHead)}
 
 
-def admitting_writes(film_id: str, entries: Mapping[str, int], heads: Mapping[str, Mapping[str, int]]) -> list[Write]:
-    """Updates of the heads the film enters, each trimmed back to ``HEAD_SIZE`` (the heads were read)."""
+def read_heads(partitions: Iterable[str]) -> dict[str, dict[str, int]]:
+    """The entries of these heads (absent heads are empty)."""
+    return {partition: head.ranks for partition, head in read_head_items(partitions).items()}
+
+
+def _head_update(partition: str, actions: list[Action], condition: Condition | None = None) -> Write:
+    """An update of a head (created if absent); every update bumps its version."""
+    bump: list[Action] = [IndexHead.kind.set(IndexHead), IndexHead.version.add(1)]
+    return _update(IndexHead(*IndexHead.key(partition)), [*bump, *actions], condition)
+
+
+def admitting_writes(film_id: str, entries: Mapping[str, int], heads: Mapping[str, IndexHead]) -> list[Write]:
+    """Updates of the heads the film enters, each trimmed back to ``HEAD_SIZE``: the heads were read, and each
+    update is conditional on the version read, so that no concurrent change makes a head outgrow its bound."""
     writes = []
     for partition, rank in sorted(entries.items()):
-        head = heads.get(partition, {})
+        stored = heads.get(partition)
+        head, names = (stored.ranks, stored.names) if stored else ({}, {})
         evicted = admit(head, film_id, rank)
         if evicted is None:
             continue
         size = len(head) + (film_id not in head) - len(evicted)
         actions: list[Action] = [
-            IndexHead.kind.set(IndexHead),
-            Path(film_id).set(_rank(rank)),
+            Path(entry_name(film_id)).set(_rank(rank)),
             IndexHead.size.set(size),
-            *(Path(other).remove() for other in evicted),
+            *(Path(names[other]).remove() for other in evicted),
         ]
-        writes.append(_update(IndexHead(*IndexHead.key(partition)), actions))
+        unchanged = _unchanged(stored)
+        writes.append(_head_update(partition, actions, unchanged))
     return writes
 
 
-def _blind_add(partition: str, film_id: str, rank: int, new: bool) -> Write:
-    """Add a film to a head without having read it: only while the head is under its hard cap."""
-    actions: list[Action] = [IndexHead.kind.set(IndexHead), Path(film_id).set(_rank(rank))]
-    if new:
-        actions.append(IndexHead.size.add(1))
+def _unchanged(stored: IndexHead | None) -> Condition:
+    """The head is as it was read: absent, or at the version read (a head of index 2 has no version yet)."""
+    if stored is None:
+        return IndexHead.PK.does_not_exist()
+    same = IndexHead.version == stored.version
+    return (same | IndexHead.version.does_not_exist()) if stored.version == 0 else same
+
+
+def _blind_add(partition: str, film_id: str, rank: int) -> Write:
+    """Add a film to a head without having read it: only while the head is under its hard cap.  The size is
+    counted up even when the film was there already (an over-count, corrected by the next write that reads)."""
+    actions: list[Action] = [Path(entry_name(film_id)).set(_rank(rank)), IndexHead.size.add(1)]
     below_cap = IndexHead.size.does_not_exist() | (IndexHead.size < HEAD_HARD_CAP)
-    return _update(IndexHead(*IndexHead.key(partition)), actions, below_cap)
+    return _head_update(partition, actions, below_cap)
 
 
 def _blind_remove(partition: str, film_id: str) -> Write:
     # The size is left as it is (the film may have been pushed out already): an over-count, corrected by the
     # next write that reads the head.
-    return _update(IndexHead(*IndexHead.key(partition)), [Path(film_id).remove()])
+    return _head_update(partition, [Path(entry_name(film_id)).remove()])
 
 
 def external_claim(film: Film, external: ExternalRef) -> ExternalIdClaim:
@@ -162,7 +191,7 @@ def put_new_film(film: Film, created_at: str, external: ExternalRef | None = Non
         for position, item in enumerate(film_items(film, created_at, external))
     ]
     for attempt in range(1, COMMIT_ATTEMPTS + 1):
-        heads = read_heads(entries)
+        heads = read_head_items(entries)
         try:
             _commit([*fixed, *admitting_writes(film.id, entries, heads)])
             return True
@@ -172,7 +201,8 @@ def put_new_film(film: Film, created_at: str, external: ExternalRef | None = Non
             lost = cancelled_by_condition(error, first_put)
             if lost or (external is not None and cancelled_by_condition(error, first_put + 1)):
                 return False
-            if attempt == COMMIT_ATTEMPTS or not conflicted(error):
+            # Any other refused condition is a head's version: it changed since it was read.
+            if attempt == COMMIT_ATTEMPTS or not (conflicted(error) or failed_conditions(error)):
                 raise
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
 
@@ -210,7 +240,7 @@ def update_film(old: Film, revision: str | None, new: Film, updated_at: str, quo
     first += [_delete(item) for item in left]
     before, after = film_entries(old), film_entries(new)
     additions = [
-        _blind_add(partition, old.id, rank, new=partition not in before)
+        _blind_add(partition, old.id, rank)
         for partition, rank in sorted(after.items())
         if before.get(partition) != rank
     ]

@@ -1,15 +1,19 @@
 """The title and description index: which bounded index items a film is listed in, and with which rank.
 
 Every search token (a title word prefix, a description keyword stem) has a *head*: one item holding the
-``HEAD_SIZE`` best-ranked films listed under it (``IndexHead``: film id → rank), so that every item stays a
-few KB and a write costs the same at 1k films as at 1M.  For a rare token the head holds every film that has
+``HEAD_SIZE`` best-ranked films listed under it (``IndexHead``: film id → rank), never more than
+``HEAD_HARD_CAP``, so that every head stays under 1 KB: DynamoDB bills a write by the larger of the old and new
+item, 1 unit per started KB, so writing a head costs the same whether it holds one film or is full, and a film
+entering every head it has costs the same at 1k films as at 1M.  For a rare token the head holds every film that has
 it; for a common one it holds the best: whole-word matches before prefix-only ones, then the most popular.
 A search reads the heads of all its tokens in one BatchGetItem; a write reads the heads it may enter,
 then updates only those the film enters (see ``films/dynamo.py``).
 
-Tokens of one to three letters ("и", "по", "the", "люб") are the ones in a large share of all titles: their
-heads are written in ``SHORT_TOKEN_SHARDS`` shards (by a hash of the film id) and read all together, so that
-neither the writes nor the reads of one such token land on one partition (the arithmetic is in TABLE.md).
+A title token's head is written in shards (by a hash of the film id) and read all together: tokens of one to
+three letters ("и", "по", "the", "люб"), the ones in a large share of all titles, in ``SHORT_TOKEN_SHARDS``, so
+that neither the writes nor the reads of one such token land on one partition (the arithmetic is in TABLE.md);
+longer ones in ``TITLE_SHARDS``, so that a search for one word still finds ``TITLE_SHARDS × HEAD_SIZE`` films
+(a page of 50) from heads of 24.  A film enters one shard of each token: sharding adds reads, not writes.
 """
 
 from __future__ import annotations
@@ -22,12 +26,18 @@ from filmhub.films.text import MAX_PREFIX, index_tokens, keywords, words
 from filmhub.table.models import shard_of
 from filmhub.table.operations import TRANSACTION_LIMIT
 
-#: Films a head keeps (≈ 45 bytes each: ~3 KB, under the 4 KB of half a read unit).
-HEAD_SIZE = 64
+#: Films a head keeps: ≈ 30 bytes each (a 22-character name, a rank), under 1 KB with the keys.
+HEAD_SIZE = 24
 #: A write that did not read the head (an edit) adds to it only below this size; a write that read it trims it.
-HEAD_HARD_CAP = 2 * HEAD_SIZE
+#: ``HEAD_HARD_CAP`` entries of the longest token and the highest rank still fit one write unit (a test checks).
+HEAD_HARD_CAP = 30
+#: What a head may weigh: one write unit.
+HEAD_BYTES = 1024
 SHORT_TOKEN = 3
 SHORT_TOKEN_SHARDS = 8
+TITLE_SHARDS = 3
+#: The best films a search takes from the shards of one title token: a page of 50, whatever the token.
+TOKEN_CANDIDATES = TITLE_SHARDS * HEAD_SIZE
 #: Rank bonus of a whole-word match over a prefix-only one; popularity (a vote count) stays below it.
 WHOLE_WORD = 10**12
 MAX_POPULARITY = WHOLE_WORD - 1
@@ -83,11 +93,21 @@ def popularity(film: Film) -> int:
     return max(0, min(film.popularity, MAX_POPULARITY))
 
 
+def title_shards(token: str) -> int:
+    return SHORT_TOKEN_SHARDS if len(token) <= SHORT_TOKEN else TITLE_SHARDS
+
+
 def title_partitions(token: str) -> list[str]:
-    """Where a search reads a title token: every shard of a short one."""
-    if len(token) > SHORT_TOKEN:
-        return [f"{TITLE_PREFIX}{token}"]
-    return [f"{TITLE_PREFIX}{token}#{shard}" for shard in range(SHORT_TOKEN_SHARDS)]
+    """Where a search reads a title token: every shard of it."""
+    return [f"{TITLE_PREFIX}{token}#{shard}" for shard in range(title_shards(token))]
+
+
+def is_head_partition(partition: str) -> bool:
+    """Whether a head's partition key is one the index writes (an older layout's are not)."""
+    if not partition.startswith(TITLE_PREFIX):
+        return partition.startswith(DESCRIPTION_PREFIX)
+    token = partition.removeprefix(TITLE_PREFIX).split("#")[0]
+    return partition in title_partitions(token)
 
 
 def description_partition(stem: str) -> str:
@@ -101,9 +121,7 @@ def film_entries(film: Film) -> dict[str, int]:
     base = popularity(film)
     entries: dict[str, int] = {}
     for token in title_tokens(film, budget):
-        partition = f"{TITLE_PREFIX}{token}"
-        if len(token) <= SHORT_TOKEN:
-            partition = f"{partition}#{shard_of(film.id, SHORT_TOKEN_SHARDS)}"
+        partition = f"{TITLE_PREFIX}{token}#{shard_of(film.id, title_shards(token))}"
         entries[partition] = base + (WHOLE_WORD if token in whole else 0)
     for stem in description_tokens(film):
         entries[description_partition(stem)] = base

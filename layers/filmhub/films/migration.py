@@ -1,11 +1,14 @@
-"""Upgrade a table to the bounded film index: a resumable, idempotent job (not a request path: it Scans).
+"""Upgrade a table to the current film index: a resumable, idempotent job (not a request path: it Scans).
 
-For every film: its index entries are merged into the heads (``films/index.py``) and its genre memberships
-are written.  The old one-item-per-token postings (``TOKEN#``,
-``DTOKEN#``) are deleted as the Scan meets them.  Progress (the Scan position after each page) is kept in a
-marker item, so an interrupted run resumes where it stopped, from any machine; a finished run is recorded
-and a later one is skipped unless asked to run again (every step writes what is already there: repeating
-changes nothing).
+For every film: its index entries are merged into the heads (``films/index.py``), its genre memberships are
+written and its sampling keys are moved to its type's sampling partition (``FILMS#<type>#<shard>``).  Every
+head the Scan meets is rewritten with compact entry names and trimmed to ``HEAD_SIZE`` (heads of index 2 held
+up to 128 films under their full ids: up to 6 KB), or deleted when its key is no longer one the index writes
+(index 2 kept a title token of four letters or more in one head, index 3 in ``TITLE_SHARDS``).  The old
+one-item-per-token postings (``TOKEN#``, ``DTOKEN#``) are deleted as the Scan meets them.  Progress (the Scan
+position after each page) is kept in a marker item, so an interrupted run resumes where it stopped, from any
+machine; a finished run is recorded and a later one is skipped unless asked to run again (every step writes
+what is already there: repeating changes nothing).
 
 The heads of each page are merged with one BatchGetItem and written back with puts: a film written by the
 API between that read and the put may be dropped from one of those heads (it stays findable by its other
@@ -19,14 +22,18 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from pynamodb.exceptions import UpdateError
+
 from filmhub.films.dynamo import film_from_item, genre_memberships, merge_into_heads
-from filmhub.films.index import film_entries
+from filmhub.films.index import film_entries, is_head_partition
 from filmhub.settings import get_settings
 from filmhub.table.models import FilmItem, IndexMarker, TableItem
+from filmhub.table.operations import condition_failed
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = "film-index-2"
+#: Index 3: heads under 1 KB (compact names, 24 films), films sampled from sharded ``FILMS#`` partitions.
+INDEX_VERSION = "film-index-3"
 #: Partition key prefixes of the one-item-per-token postings this index replaces.
 OLD_POSTINGS = ("TOKEN#", "DTOKEN#")
 PAGE_SIZE = 200
@@ -95,16 +102,22 @@ def _scan_page(page_size: int, position: dict[str, Any] | None) -> dict[str, Any
 
 
 def _upgrade(raw_items: list[dict[str, Any]]) -> tuple[int, int]:
-    """One Scan page: (films upgraded, old postings deleted)."""
+    """One Scan page: (films upgraded, old postings and heads deleted)."""
     films = []
     stale = []
+    # Heads met are rewritten (merged with nothing: read, trimmed, put back in the compact form).
+    added: dict[str, dict[str, int]] = {}
     for raw in raw_items:
         partition = raw["PK"]["S"]
+        kind = raw.get("kind", {}).get("S")
         if partition.startswith(OLD_POSTINGS):
             stale.append(TableItem(partition, raw["SK"]["S"]))
-        elif raw.get("kind", {}).get("S") == "film":
+        elif kind == "film":
             films.append(TableItem.from_raw_data(raw))
-    added: dict[str, dict[str, int]] = {}
+        elif kind == "index_head" and not is_head_partition(partition):
+            stale.append(TableItem(partition, raw["SK"]["S"]))  # an unsharded head: its films are merged anew
+        elif kind == "index_head":
+            added.setdefault(partition, {})
     with TableItem.batch_write() as batch:
         for item in stale:
             batch.delete(item)
@@ -115,5 +128,20 @@ def _upgrade(raw_items: list[dict[str, Any]]) -> tuple[int, int]:
                 batch.save(membership)
             for partition, rank in film_entries(film).items():
                 added.setdefault(partition, {})[film.id] = rank
+    for item in films:
+        _move_sampling_keys(item)
     merge_into_heads(added)
     return len(films), len(stale)
+
+
+def _move_sampling_keys(item: FilmItem) -> None:
+    """The film's GSI5 keys in its type's sampling partition: an update of those two attributes only, so an
+    edit made meanwhile is kept (and a film deleted meanwhile is not brought back)."""
+    pk, sk = FilmItem.sampling_key(item.film_type, item.id)
+    if (pk, sk) == (item.GSI5PK, item.GSI5SK):
+        return
+    try:
+        item.update(actions=[FilmItem.GSI5PK.set(pk), FilmItem.GSI5SK.set(sk)], condition=FilmItem.PK.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise

@@ -20,6 +20,7 @@ from itertools import chain, zip_longest
 from filmhub.core.concurrency import concurrently
 from filmhub.core.entities import Film, FilmView
 from filmhub.films.importer import FilmImporter, external_film_id, film_from_external
+from filmhub.films.index import TITLE_SHARDS
 from filmhub.films.ports import ExternalFilm, ExternalFilmSource, SearchIndex, SourceHit, TitleCandidate, TitleSuggester
 from filmhub.films.reader import FilmReader
 from filmhub.films.text import MAX_PREFIX, keywords, normalize, query_tokens, words
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 LOCAL = "local"
 #: Keys one BatchGetItem takes: the postings of a keyword search are read in one round trip.
 MAX_BATCH_KEYS = 100
+#: Stems a keyword search looks up, the first ones first: each is a title token (its ``TITLE_SHARDS`` heads)
+#: and a description stem (one head), all within one BatchGetItem.
+MAX_KEYWORD_STEMS = MAX_BATCH_KEYS // (TITLE_SHARDS + 1)
 #: Candidate titles asked of the LLM and looked up.
 MAX_CANDIDATES = 5
 
@@ -94,7 +98,7 @@ class LocalFilmSource:
 
     def keyword_search(self, text: str, limit: int) -> list[SourceHit]:
         """Films whose title or description shares keywords with ``text``, most shared first."""
-        stems = keywords(text)[: MAX_BATCH_KEYS // 2]
+        stems = keywords(text)[:MAX_KEYWORD_STEMS]
         postings = self._index.postings(stems, stems)
         per_stem = [{**postings.titles.get(stem, {}), **postings.descriptions.get(stem, {})} for stem in stems]
         return _by_matches(per_stem, limit)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from filmhub.films.dynamo import read_heads
-from filmhub.films.index import best, description_partition, title_partitions
+from filmhub.films.index import TOKEN_CANDIDATES, best, description_partition, title_partitions
 from filmhub.films.ports import Postings
 
 #: Keys one BatchGetItem takes.
@@ -34,5 +34,5 @@ class DynamoSearchIndex:
         for position in sorted(kept):
             token, partitions = wanted[position]
             target = titles if position < title_count else descriptions
-            target[token] = best(heads.get(partition, {}) for partition in partitions)
+            target[token] = best((heads.get(partition, {}) for partition in partitions), TOKEN_CANDIDATES)
         return Postings(titles=titles, descriptions=descriptions)

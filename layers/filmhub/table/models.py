@@ -7,6 +7,8 @@ pattern each key serves are documented in ``TABLE.md`` beside this module; keep 
 
 from __future__ import annotations
 
+import base64
+import uuid
 import zlib
 from collections.abc import Callable
 from typing import Any, cast
@@ -262,8 +264,20 @@ class FilmItem(TableItem, discriminator="film"):
 
     @staticmethod
     def sampling_key(film_type: str, film_id: str) -> tuple[str, str]:
-        """GSI5: every film by type, then by its random id, so a random start key samples a type or all."""
-        return "FILMS", f"{film_type}#{film_id}"
+        """GSI5: a type's films in ``SAMPLING_SHARDS`` partitions by the first digit of their random id, each
+        ordered by id: a random id picks a partition and a start key in it (see ``sampling_shard``)."""
+        return f"FILMS#{film_type}#{sampling_shard(film_type, film_id)}", film_id
+
+
+#: Sampling partitions per film type: movies (most film writes) in ``FILM_SAMPLING_SHARDS`` (8), series in one, so
+#: that one Query from a random point and one backwards from it read every series of a catalog with few of them.
+SAMPLING_SHARDS = {"movie": _settings.film_sampling_shards, "tv": 1}
+
+
+def sampling_shard(film_type: str, film_id: str) -> int:
+    """The sampling partition of an id (a film's, or a random point's): shard ``k`` of ``n`` holds the ids whose
+    first hex digit is in the ``k``-th ``n``-th of 0-f, so the shards, in order, are the circle of all ids."""
+    return int(film_id[0], 16) * SAMPLING_SHARDS.get(film_type, 1) // 16
 
 
 class ExternalIdClaim(TableItem, discriminator="external_id"):
@@ -281,34 +295,52 @@ def shard_of(film_id: str, shards: int) -> int:
     return zlib.crc32(film_id.encode()) % shards
 
 
+def entry_name(film_id: str) -> str:
+    """A film's attribute name in an index head: its UUID's 16 bytes in base64url, 22 characters instead of 36."""
+    return base64.urlsafe_b64encode(uuid.UUID(film_id).bytes).decode().rstrip("=")
+
+
+def entry_film_id(name: str) -> str:
+    """The film id an index head's attribute names (heads written before the compact names: the UUID text)."""
+    if len(name) == len(str(uuid.UUID(int=0))):
+        return name
+    return str(uuid.UUID(bytes=base64.urlsafe_b64decode(name + "==")))
+
+
 class IndexHead(TableItem, discriminator="index_head"):
     """The best-ranked films of one search token (see ``films/index.py``): PK ``TW#<title prefix>[#<shard>]``
     or ``DW#<description stem>``, SK ``HEAD``.
 
-    Each film is a top-level attribute named by its id holding its rank, so a write adds or drops one film
-    with ``SET``/``REMOVE`` whether or not the item exists yet (a nested map would have to exist first).
-    Bounded: writes keep about ``HEAD_SIZE`` entries, so the item stays a few KB whatever the catalog."""
+    Each film is a top-level attribute named by its id (``entry_name``: compact) holding its rank, so a write
+    adds or drops one film with ``SET``/``REMOVE`` whether or not the item exists yet (a nested map would have
+    to exist first).  Bounded: writes keep at most ``HEAD_HARD_CAP`` entries, so the item stays under 1 KB
+    whatever the catalog."""
 
     #: Entries as last counted by a write that read the head; writes that did not read it only add to it.
     size = NumberAttribute(default=0, attr_name="n")
+    #: Bumped by every update: a write that read the head is conditional on it (read, merge, write).
+    version = NumberAttribute(default=0, attr_name="v")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ranks: dict[str, int] = {}
+        #: Film id → the attribute naming it, as stored (a head of index 2 names films by their full id).
+        self.names: dict[str, str] = {}
 
     @staticmethod
     def key(partition: str) -> tuple[str, str]:
         return partition, "HEAD"
 
     def serialize(self, null_check: bool = True) -> dict[str, dict[str, Any]]:
-        return {**super().serialize(null_check), **{film_id: {"N": str(rank)} for film_id, rank in self.ranks.items()}}
+        entries = {entry_name(film_id): {"N": str(rank)} for film_id, rank in self.ranks.items()}
+        return {**super().serialize(null_check), **entries}
 
     def loaded_from(self, attribute_values: dict[str, dict[str, Any]]) -> None:
         # PynamoDB keeps declared attributes only: the film entries are the undeclared numeric ones.
         declared = {attribute.attr_name for attribute in self.get_attributes().values()}
-        self.ranks = {
-            name: int(value["N"]) for name, value in attribute_values.items() if name not in declared and "N" in value
-        }
+        entries = {name: value for name, value in attribute_values.items() if name not in declared and "N" in value}
+        self.names = {entry_film_id(name): name for name in entries}
+        self.ranks = {film_id: int(entries[name]["N"]) for film_id, name in self.names.items()}
 
 
 class GenreMembership(TableItem, discriminator="genre_member"):
