@@ -56,9 +56,6 @@ class Settings(BaseModel):
     cors_origins: list[str] = ["http://localhost:5173", "http://127.0.0.1:5173"]
     #: Genres, moods and mixes change rarely: in-memory cache lifetime per container.
     catalog_cache_seconds: Annotated[int, Field(ge=0, le=3600)] = 60
-    #: Partitions movies are sampled from for recommendations (TABLE.md): 8 spreads 1,000 film writes a second;
-    #: 1 keeps every movie in reach of one sample, for a small catalog. Change it, then run ``make migrate AGAIN=1``.
-    film_sampling_shards: Annotated[int, Field(ge=1, le=16)] = 8
 
     #: Abuse limits (docs/configuration.md § Abuse limits): requests per client in each window; 0 turns one off.
     rate_limit_window_seconds: Annotated[int, Field(ge=1, le=3600)] = 60

@@ -117,8 +117,7 @@ def test_a_throttled_recommendation_record_is_503_not_404(user: ApiClient) -> No
     reasons = [{"Code": "None"}, {"Code": "ThrottlingError", "Message": "Throughput exceeds the current capacity"}]
     cancelled = dynamodb_error("TransactionCanceledException", CancellationReasons=reasons)
     with failing_dynamodb(cancelled, operation="TransactWriteItems") as failed:
-        # Series: one sampling partition, so the one made here is always drawn (a movie is in one of eight).
-        response = user.post("/recommend", query={"movie_type": "tv"}, json_body={})
+        response = user.post("/recommend", json_body={})
     assert (response.status, response.headers.get("retry-after")) == (503, "1"), response.json
     assert failed == ["TransactWriteItems"]
 

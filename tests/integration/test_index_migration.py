@@ -3,7 +3,6 @@ memberships and sharded sampling keys in, idempotent, resumable from its saved p
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,11 +16,11 @@ from filmhub.films.index import HEAD_BYTES, HEAD_SIZE, SHORT_TOKEN_SHARDS, WHOLE
 from filmhub.films.migration import INDEX_VERSION, migrate
 from filmhub.seed.catalog import GENRES_BY_NAME
 from filmhub.settings import get_settings
-from filmhub.table.models import SAMPLING_SHARDS, FilmState, IndexHead, IndexMarker, Recommendation, shard_of
+from filmhub.table.models import IndexHead, IndexMarker, shard_of
 from tests.support.api import ApiClient
 from tests.support.aws import mocked_aws
 from tests.support.capacity import item_size
-from tests.support.fixtures import make_films, new_user_token
+from tests.support.fixtures import new_user_token
 
 DRAMA, WESTERN = GENRES_BY_NAME["драма"], GENRES_BY_NAME["вестерн"]
 
@@ -128,7 +127,7 @@ def index_2_catalog(count: int) -> list[Film]:
     return films
 
 
-def test_an_index_2_table_gets_small_heads_and_sharded_sampling_partitions() -> None:
+def test_an_index_2_table_gets_small_heads() -> None:
     films = index_2_catalog(100)
     assert migrate().films == len(films)
     items = dump()
@@ -137,8 +136,6 @@ def test_an_index_2_table_gets_small_heads_and_sharded_sampling_partitions() -> 
     assert max(item_size(head) for head in heads) <= HEAD_BYTES
     names = {name for head in heads for name in head if name not in ("PK", "SK", "kind", "n", "v")}
     assert {len(name) for name in names} == {22}
-    sampled = {item["GSI5PK"]["S"] for item in items if item.get("kind", {}).get("S") == "film"}
-    assert "FILMS" not in sampled
     assert migrate(again=True).films == len(films)
     assert [item for item in dump() if item["PK"]["S"] != "MIGRATION"] == [
         item for item in items if item["PK"]["S"] != "MIGRATION"
@@ -154,20 +151,3 @@ def test_before_the_migration_a_new_film_enters_an_index_2_head_and_trims_it() -
     head = IndexHead.get(*IndexHead.key("TW#ди#3"))
     assert len(head.ranks) == HEAD_SIZE
     assert film_id in head.ranks
-
-
-def test_with_one_movie_partition_a_movie_among_few_is_always_found(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A small catalog sets FILM_SAMPLING_SHARDS=1 and runs the job again: every movie moves to one partition,
-    # which one sample and one backwards from it read whole, whatever the random draw.
-    films = [film for film in make_films(10) if film.film_type == "movie"]
-    monkeypatch.setitem(SAMPLING_SHARDS, "movie", 1)
-    assert migrate().films == 10
-    user_id = str(uuid.uuid4())
-    token = new_user_token(user_id)
-    for film in films[1:]:
-        FilmState(*FilmState.key(user_id, film.id), film_id=film.id, watched_at="2026-01-01").save()
-    for _ in range(20):
-        response = ApiClient().post("/recommend", query={"movie_type": "movie"}, token=token)
-        assert response.status == 201, response.json
-        assert response.json["id"] == films[0].id
-        Recommendation(*Recommendation.key(user_id, films[0].id)).delete()  # not excluded for a day

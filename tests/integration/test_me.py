@@ -111,9 +111,6 @@ def test_a_deleted_users_token_writes_nothing_anywhere(api: ApiClient) -> None:
     """Every route that writes for the caller checks the caller exists, inside the write (no extra round trip)."""
     user_id, token = register_user(api)
     film_id = api.post("/films", json_body={"title": "Свой", "description": "x"}, token=token).json["id"]
-    # Wished, so that the recommendation picks it whatever the draw and reaches its write (movies are sampled
-    # from one of several partitions: one film in an empty catalog is not in every draw's reach).
-    api.put("/me/watchlists/wish/items/add", json_body={"film_id": film_id}, token=token)
     UserItem(*UserItem.key(user_id)).delete()
     before = dump_table(get_settings().aws_region, get_settings().table_name)
     writes = {

@@ -154,20 +154,20 @@ def test_recommend_costs_three_or_four_dynamodb_calls(user: ApiClient, clock: Fr
     assert counter.calls == {"Query": 1, "GetItem": 1, "TransactWriteItems": 1}, counter.calls
 
 
-def test_a_sample_reads_around_the_random_point_in_its_sampling_partition() -> None:
+def test_the_two_samples_read_a_window_around_the_random_point() -> None:
     repository = DynamoRecommendationRepository()
-    # Movies are in 8 partitions by the first hex digit of their id: "8" starts the one of ids 8… and 9….
-    shard = repository.sample("movie", (), ("movie", "8"), after=True)
-    assert 0 < len(shard) < SAMPLE_READ  # the whole partition
-    assert all(film.film_type == "movie" and film.id[0] in "89" for film in shard)
-    pivot = ("movie", shard[len(shard) // 2].id[:8])  # between two ids, as a random point is
+    movies = repository.sample("movie", (), ("movie", "8"), after=True)  # ids are hex: about half are after "8"
+    assert len(movies) == SAMPLE_READ
+    pivot = ("movie", movies[10].id[:8])  # between two ids, as a random point is
     after, before = (
         repository.sample("movie", (), pivot, after=True),
         repository.sample("movie", (), pivot, after=False),
     )
-    assert [film.id for film in after] == [film.id for film in shard if film.id > pivot[1]]
-    assert [film.id for film in before] == [film.id for film in reversed(shard) if film.id < pivot[1]]
-    # Series are in one partition: a sample from any point and one backwards from it read all of them.
-    series = repository.sample(None, (), ("tv", "8"), after=True) + repository.sample("tv", (), ("tv", "8"), False)
-    assert {film.film_type for film in series} == {"tv"}
-    assert {film.id < "8" for film in series} == {True, False}
+    assert [film.id for film in after] == [film.id for film in movies[10:]] + [
+        film.id for film in after[SAMPLE_READ - 10 :]
+    ]
+    assert [film.id for film in before[:10]] == [film.id for film in reversed(movies[:10])]  # just before, backwards
+    assert all(film.film_type == "movie" and film.id < pivot[1] for film in before)
+    either = repository.sample(None, (), ("tv", "0"), after=False)  # backwards over both types: movies end the order
+    assert [film.film_type for film in either] == ["movie"] * len(either)
+    assert either[0].id > movies[-1].id

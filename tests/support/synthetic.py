@@ -348,8 +348,3 @@ def largest_index_item() -> int:
     """The size of the largest index item (``TW#``/``DW#`` head) in the moto table, as DynamoDB counts it."""
     heads = (item for item in _stored_items() if item["PK"]["S"].startswith(("TW#", "DW#")))
     return max(item_size(item) for item in heads)
-
-
-def sampling_partitions() -> list[str]:
-    """The GSI5 partition key of every film in the moto table (its sampling partition)."""
-    return [item["GSI5PK"]["S"] for item in _stored_items() if item.get("kind", {}).get("S") == "film"]

@@ -72,10 +72,3 @@ def test_head_entries_are_named_compactly_and_old_names_still_read() -> None:
     assert len(models.entry_name(film_id)) == 22
     assert models.entry_film_id(models.entry_name(film_id)) == film_id
     assert models.entry_film_id(film_id) == film_id  # a head written before the compact names
-
-
-def test_sampling_partitions_are_the_circle_of_ids_in_order() -> None:
-    ids = [f"{digit:x}" + str(uuid.uuid4())[1:] for digit in range(16)]
-    movies = [models.FilmItem.sampling_key("movie", film_id)[0] for film_id in ids]
-    assert movies == [f"FILMS#movie#{digit // 2}" for digit in range(16)]
-    assert {models.FilmItem.sampling_key("tv", film_id)[0] for film_id in ids} == {"FILMS#tv#0"}

@@ -1,7 +1,7 @@
 """Upgrade a table to the current film index: a resumable, idempotent job (not a request path: it Scans).
 
-For every film: its index entries are merged into the heads (``films/index.py``), its genre memberships are
-written and its sampling keys are moved to its type's sampling partition (``FILMS#<type>#<shard>``).  Every
+For every film: its index entries are merged into the heads (``films/index.py``) and its genre memberships are
+written.  Every
 head the Scan meets is rewritten with compact entry names and trimmed to ``HEAD_SIZE`` (heads of index 2 held
 up to 128 films under their full ids: up to 6 KB), or deleted when its key is no longer one the index writes
 (index 2 kept a title token of four letters or more in one head, index 3 in ``TITLE_SHARDS``).  The old
@@ -22,17 +22,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from filmhub.films.dynamo import film_from_item, genre_memberships, merge_into_heads
 from filmhub.films.index import film_entries, is_head_partition
 from filmhub.settings import get_settings
 from filmhub.table.models import FilmItem, IndexMarker, TableItem
-from filmhub.table.operations import condition_failed
 
 log = logging.getLogger(__name__)
 
-#: Index 3: heads under 1 KB (compact names, 24 films), films sampled from sharded ``FILMS#`` partitions.
+#: Index 3: heads under 1 KB (compact names, 24 films), long title words in ``TITLE_SHARDS`` heads.
 INDEX_VERSION = "film-index-3"
 #: Partition key prefixes of the one-item-per-token postings this index replaces.
 OLD_POSTINGS = ("TOKEN#", "DTOKEN#")
@@ -128,20 +125,5 @@ def _upgrade(raw_items: list[dict[str, Any]]) -> tuple[int, int]:
                 batch.save(membership)
             for partition, rank in film_entries(film).items():
                 added.setdefault(partition, {})[film.id] = rank
-    for item in films:
-        _move_sampling_keys(item)
     merge_into_heads(added)
     return len(films), len(stale)
-
-
-def _move_sampling_keys(item: FilmItem) -> None:
-    """The film's GSI5 keys in its type's sampling partition: an update of those two attributes only, so an
-    edit made meanwhile is kept (and a film deleted meanwhile is not brought back)."""
-    pk, sk = FilmItem.sampling_key(item.film_type, item.id)
-    if (pk, sk) == (item.GSI5PK, item.GSI5SK):
-        return
-    try:
-        item.update(actions=[FilmItem.GSI5PK.set(pk), FilmItem.GSI5SK.set(sk)], condition=FilmItem.PK.exists())
-    except UpdateError as error:
-        if not condition_failed(error):
-            raise

@@ -52,11 +52,10 @@ class DynamoRecommendationRepository:
     def sample(
         self, film_type: FilmType | None, genre_ids: Collection[str], pivot: SamplePivot, after: bool
     ) -> list[Film]:
-        # One type's films (the pivot's when any type will do), in the pivot's sampling partition.
-        pivot_type, pivot_id = pivot
-        pk, position = FilmItem.sampling_key(film_type or pivot_type, pivot_id)
-        # "!" and "~" sort before and after every id.
-        id_range = TableItem.GSI5SK.between(position, "~") if after else TableItem.GSI5SK.between("!", position)
+        pk, position = FilmItem.sampling_key(*pivot)
+        # "!" and "~" sort before and after every character of a type or an id.
+        first, last = (f"{film_type}#", f"{film_type}#~") if film_type else ("!", "~")
+        id_range = TableItem.GSI5SK.between(position, last) if after else TableItem.GSI5SK.between(first, position)
         any_genre = [FilmItem.genre_ids.contains(genre_id) for genre_id in sorted(genre_ids)]
         genre_filter = reduce(operator.or_, any_genre) if any_genre else None
         results = TableItem.gsi5.query(

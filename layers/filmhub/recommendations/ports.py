@@ -36,10 +36,9 @@ class RecommendationRepository(Protocol):
     def sample(
         self, film_type: FilmType | None, genre_ids: Collection[str], pivot: SamplePivot, after: bool
     ) -> list[Film]:
-        """Films of this type (of the pivot's when None) having any of these genres (any film when none are
-        given), in one Query of a bounded number of films of the pivot's sampling partition (a type's films are
-        spread over a few, each ordered by random id): those from ``pivot`` on when ``after``, else those just
-        before it (read backwards)."""
+        """Films of this type (of either when None) having any of these genres (any film when none are
+        given), in one Query of a bounded number of films in catalog order — by type, then by random
+        id: those from ``pivot`` on when ``after``, else those just before it (read backwards)."""
         ...
 
     def genre_sample(self, genre_id: str, film_type: FilmType | None, pivot: SamplePivot) -> list[str]:

@@ -264,20 +264,8 @@ class FilmItem(TableItem, discriminator="film"):
 
     @staticmethod
     def sampling_key(film_type: str, film_id: str) -> tuple[str, str]:
-        """GSI5: a type's films in ``SAMPLING_SHARDS`` partitions by the first digit of their random id, each
-        ordered by id: a random id picks a partition and a start key in it (see ``sampling_shard``)."""
-        return f"FILMS#{film_type}#{sampling_shard(film_type, film_id)}", film_id
-
-
-#: Sampling partitions per film type: movies (most film writes) in ``FILM_SAMPLING_SHARDS`` (8), series in one, so
-#: that one Query from a random point and one backwards from it read every series of a catalog with few of them.
-SAMPLING_SHARDS = {"movie": _settings.film_sampling_shards, "tv": 1}
-
-
-def sampling_shard(film_type: str, film_id: str) -> int:
-    """The sampling partition of an id (a film's, or a random point's): shard ``k`` of ``n`` holds the ids whose
-    first hex digit is in the ``k``-th ``n``-th of 0-f, so the shards, in order, are the circle of all ids."""
-    return int(film_id[0], 16) * SAMPLING_SHARDS.get(film_type, 1) // 16
+        """GSI5: every film by type, then by its random id, so a random start key samples a type or all."""
+        return "FILMS", f"{film_type}#{film_id}"
 
 
 class ExternalIdClaim(TableItem, discriminator="external_id"):
