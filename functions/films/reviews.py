@@ -14,7 +14,7 @@ from filmhub.http.paging import NEXT_PAGE_DESCRIPTION, page_response
 from filmhub.http.schemas.common import error_responses, route_responses
 from filmhub.http.schemas.films import FilmOut
 from filmhub.http.schemas.ratings import RatingIn, ReviewIn, ReviewOut
-from filmhub.ratings.service import DEFAULT_REVIEWS_PAGE, MAX_REVIEWS_PAGE
+from filmhub.ratings.bounds import DEFAULT_REVIEWS_PAGE, MAX_REVIEWS_PAGE
 from filmhub.routes import handler_path
 from filmhub.wiring import rating_service
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 from aws_lambda_powertools.event_handler import Response
@@ -10,14 +10,16 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
 from filmhub.core.errors import InvalidInput, InvalidValue, PayloadTooLarge
-from filmhub.films.images import MAX_POSTER_BYTES
-from filmhub.films.service import POSTER_TOO_LARGE, FilmDraft
+from filmhub.films.images import MAX_POSTER_BYTES, POSTER_TOO_LARGE
 from filmhub.http.auth import BEARER, optional_caller, required_caller
 from filmhub.http.limits import client_ip
 from filmhub.http.schemas.common import error_responses, route_responses
 from filmhub.http.schemas.films import FilmIn, FilmOut, PosterConfirmIn, PosterUploadIn, PosterUploadOut, films_out
 from filmhub.routes import handler_path
 from filmhub.wiring import film_search, film_service
+
+if TYPE_CHECKING:
+    from filmhub.films.service import FilmDraft
 
 router = APIGatewayHttpRouter()
 
@@ -36,6 +38,9 @@ MULTIPART_DESCRIPTION = (
 
 
 def _draft(body: FilmIn) -> FilmDraft:
+    # The film rules come with the service that applies them (wiring, on the first write): reads never need them.
+    from filmhub.films.service import FilmDraft
+
     return FilmDraft(
         title=body.title,
         description=body.description,

@@ -10,9 +10,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.core.entities import score_to_half_points
 from filmhub.core.errors import InvalidValue
-from filmhub.diary.service import EARLIEST_DATE, MAX_PAGE, EntryDraft
+from filmhub.diary.bounds import DEFAULT_PAGE, EARLIEST_DATE, MAX_PAGE
 from filmhub.http.auth import BEARER, required_caller
 from filmhub.http.paging import NEXT_PAGE_DESCRIPTION, page_response
 from filmhub.http.schemas.common import error_responses, route_responses
@@ -27,6 +26,8 @@ DATE_QUERY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def _half_points(score: float | None) -> int | None:
+    from filmhub.core.entities import score_to_half_points  # writes only, with the diary service
+
     return None if score is None else score_to_half_points(score)
 
 
@@ -49,6 +50,8 @@ def _query_date(name: str, value: str | None) -> date | None:
     responses=route_responses(201, 401, 404, 409, 422),
 )
 def log_watch(body: Annotated[DiaryEntryIn, Body()]) -> DiaryEntryOut:
+    from filmhub.diary.service import EntryDraft  # the diary rules: with the service, on the first write
+
     caller = required_caller(router)
     draft = EntryDraft(
         watched_on=body.watched_on,  # type: ignore[arg-type]  # a date once validated
@@ -71,7 +74,7 @@ def log_watch(body: Annotated[DiaryEntryIn, Body()]) -> DiaryEntryOut:
 def list_diary(
     since: Annotated[str | None, Query(alias="from", pattern=DATE_QUERY)] = None,
     until: Annotated[str | None, Query(alias="to", pattern=DATE_QUERY)] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
 ) -> Response[list[DiaryEntryOut]]:
     caller = required_caller(router)
@@ -89,6 +92,8 @@ def list_diary(
     responses=route_responses(200, 400, 401, 404, 409, 422),
 )
 def edit_entry(entry_id: UUID, body: Annotated[DiaryEntryPatch, Body()]) -> DiaryEntryOut:
+    from filmhub.diary.service import EntryDraft
+
     caller = required_caller(router)
     sent = body.model_fields_set
     draft = EntryDraft(

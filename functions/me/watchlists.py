@@ -21,7 +21,7 @@ from filmhub.http.schemas.watchlists import (
     WatchlistOut,
 )
 from filmhub.routes import handler_path
-from filmhub.watchlists.service import DEFAULT_PAGE, MAX_PAGE
+from filmhub.watchlists.bounds import DEFAULT_PAGE, MAX_PAGE
 from filmhub.wiring import watchlist_service
 
 router = APIGatewayHttpRouter()

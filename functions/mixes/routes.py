@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.core.entities import Gradient
 from filmhub.http.auth import BEARER, optional_caller, required_caller
 from filmhub.http.schemas.catalog import MixIn, MixOrderIn, MixOut
 from filmhub.http.schemas.common import route_responses
@@ -17,6 +16,9 @@ from filmhub.http.schemas.films import FilmOut, films_out
 from filmhub.http.schemas.watchlists import WatchlistItemIn
 from filmhub.routes import handler_path
 from filmhub.wiring import account_service, catalog_service, mix_curation
+
+if TYPE_CHECKING:
+    from filmhub.core.entities import Gradient
 
 router = APIGatewayHttpRouter()
 
@@ -54,6 +56,8 @@ def require_admin() -> None:
 
 
 def gradient_of(body: MixIn) -> Gradient | None:
+    from filmhub.core.entities import Gradient  # admins' writes only: the entities come with the curation service
+
     colours = (body.color1, body.color2, body.color3)
     return Gradient(*colours) if all(colours) else None  # type: ignore[arg-type]
 

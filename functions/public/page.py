@@ -6,7 +6,7 @@ script; its one style by hash; images from the posters' origins), ``nosniff``, n
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
@@ -18,18 +18,16 @@ from filmhub.http.limits import request_subject
 from filmhub.routes import PUBLIC_PAGE_PREFIX, handler_path
 from filmhub.settings import get_settings
 from filmhub.sharing.links import base_url, share_links
-from filmhub.sharing.page import NOT_FOUND_TEXT, NOT_FOUND_TITLE, RenderedPage, render_error_page, render_list_page
 from filmhub.wiring import sharing_service
 
 from .routes import CACHEABLE, NOT_CACHEABLE
 
+if TYPE_CHECKING:
+    from filmhub.sharing.page import RenderedPage
+
 router = APIGatewayHttpRouter()
 
 HTML = "text/html; charset=utf-8"
-ERROR_PAGES = {
-    404: (NOT_FOUND_TITLE, NOT_FOUND_TEXT),
-    429: ("Слишком много запросов", "Попробуйте открыть ссылку через минуту."),
-}
 
 
 def html_response(status: int, page: RenderedPage, cache_control: str, headers: dict[str, str]) -> Response[str]:
@@ -54,6 +52,9 @@ def get_public_page(
     cursor: Annotated[str | None, Query(max_length=4096)] = None,
     start: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response[str]:
+    # The page's renderer (and the entities it draws) is imported by the page route only, not by the JSON API's.
+    from filmhub.sharing.page import ERROR_PAGES, render_error_page, render_list_page
+
     try:
         shared = sharing_service().public_list(slug, request_subject(router), cursor=cursor)
     except DomainError as error:

@@ -14,7 +14,7 @@ from filmhub.http.limits import request_subject
 from filmhub.http.schemas.common import route_responses
 from filmhub.http.schemas.sharing import PublicListOut
 from filmhub.routes import handler_path
-from filmhub.sharing.service import DEFAULT_PUBLIC_PAGE, MAX_PUBLIC_PAGE
+from filmhub.sharing.bounds import DEFAULT_PUBLIC_PAGE, MAX_PUBLIC_PAGE
 from filmhub.wiring import sharing_service
 
 router = APIGatewayHttpRouter()

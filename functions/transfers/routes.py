@@ -15,7 +15,6 @@ from filmhub.http.auth import BEARER, required_caller
 from filmhub.http.schemas.common import route_responses
 from filmhub.http.schemas.transfers import ExportOut, ImportCreatedOut, ImportIn, ImportOut, UploadFormOut
 from filmhub.routes import handler_path
-from filmhub.transfer.formats import ExportFormat
 from filmhub.transfer.ports import Direction
 from filmhub.wiring import transfer_service
 
@@ -28,6 +27,8 @@ TAGS = ["transfers"]
                          "starts when the upload lands. Poll `GET /me/imports/{import_id}` for progress.",
              tags=TAGS, security=BEARER, responses=route_responses(201, 400, 401, 422, 503))  # fmt: skip
 def create_import(body: Annotated[ImportIn, Body()]) -> tuple[ImportCreatedOut, int]:
+    from filmhub.transfer.formats import ExportFormat  # the formats' parsers (csv, zipfile) come with it
+
     caller = required_caller(router)
     job, form = transfer_service().create_import(caller.user_id, ExportFormat(body.format), body.filename)
     upload = UploadFormOut(url=form.url, fields=form.fields, expires_in=form.expires_in)

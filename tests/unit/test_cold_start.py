@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from filmhub.routes import FUNCTIONS
+from filmhub.routes import FUNCTIONS, QUEUE_WORKERS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 #: (which pyjwt would pull in) no API function uses at all; the others some requests use and import then:
 #: openai and httpx (description search, providers: films, and recommend's discovery), argon2 (passwords:
 #: auth), boto3 and PynamoDB's connection (every adapter, through wiring, on first use), the X-Ray recorder
-#: (on the first traced invocation), Powertools' OpenAPI models (docs, when it builds the document).
+#: (on the first traced invocation), Powertools' OpenAPI models (docs, when it builds the document), the
+#: transfer formats' csv parsing and archives (transfers: the worker reads and writes files, the API functions
+#: never).  zipfile itself is not listed: Powertools' event handler imports it (CodePipeline's event class), and
+#: so does wrapt, the tracing hooks' library (through importlib.metadata).
 NOT_AT_COLD_START = (
     "aiogram",
     "aiohttp",
@@ -37,7 +41,28 @@ NOT_AT_COLD_START = (
     "pynamodb.connection",
     "aws_xray_sdk.core",
     "aws_lambda_powertools.event_handler.openapi.models",
+    "csv",
+    "filmhub.transfer.formats",
+    "filmhub.transfer.archive",
 )
+#: A feature's rules (its service, ports, DynamoDB adapter) and the entities are imported with the function's
+#: services, by wiring, on their first use; a route module imports only its feature's light ``bounds``.  So no
+#: request pays for a route it does not take (films' ratings, me's diary, mixes' admin writes, the public page).
+DOMAIN_MODULE = re.compile(r"filmhub\.(\w+\.(service|ports|dynamo)|core\.entities)")
+#: What a function's routes need at import: auth's schemas validate with the account rules (every auth route
+#: uses them), health's one route is its check, transfers' routes name a job's ``Direction`` (its ports module
+#: imports nothing else at run time).
+DOMAIN_AT_COLD_START = {
+    "auth": {
+        "filmhub.accounts.service",
+        "filmhub.accounts.ports",
+        "filmhub.limits.service",
+        "filmhub.limits.ports",
+        "filmhub.core.entities",
+    },
+    "health": {"filmhub.health.service"},
+    "transfers": {"filmhub.transfer.ports"},
+}
 #: What the films function imports for its poster upload route only.
 FILMS_POSTER_ONLY = ("email.parser",)
 API_FUNCTIONS = sorted(name for name in FUNCTIONS if name != "bot")
@@ -74,18 +99,40 @@ def test_a_function_imports_only_what_every_request_needs(function: str) -> None
     unexpected = [name for name in NOT_AT_COLD_START if name in loaded]
     if function == "films":
         unexpected += [name for name in FILMS_POSTER_ONLY if name in loaded]
+    domain = {name for name in loaded if DOMAIN_MODULE.fullmatch(name)}
+    unexpected += sorted(domain - DOMAIN_AT_COLD_START.get(function, set()))
     assert unexpected == [], f"{function} imports {unexpected} at cold start"
 
 
 def test_the_check_sees_modules_a_handler_imports() -> None:
     """The check above can fail: a module that imports one of the listed libraries shows it."""
-    loaded = modules_after_import("moods.handler, httpx, filmhub.security.passwords")
+    loaded = modules_after_import("moods.handler, httpx, filmhub.security.passwords, filmhub.ratings.service")
     assert {"httpx", "argon2"} <= loaded
+    assert {"filmhub.ratings.service", "filmhub.ratings.ports", "filmhub.core.entities"} <= {
+        name for name in loaded if DOMAIN_MODULE.fullmatch(name)
+    }
 
 
 def test_the_bot_imports_no_search_or_llm_stack_at_cold_start() -> None:
     loaded = modules_after_import(FUNCTIONS["bot"].module)
     assert [name for name in ("openai", "httpx", "cryptography", "jwt", "rich", "argon2") if name in loaded] == []
+
+
+#: Neither background function talks to Telegram through aiogram, to an LLM, or checks passwords or tokens; the
+#: transfer worker's HTTP calls (providers while matching, the Telegram notice) import httpx when they happen.
+NOT_IN_BACKGROUND = ("aiogram", "aiohttp", "openai", "httpx", "rich", "argon2", "cryptography", "jwt")
+
+
+def test_the_transfer_worker_imports_what_its_jobs_use_on_first_use() -> None:
+    loaded = modules_after_import(QUEUE_WORKERS["transfer_worker"].module)
+    assert [name for name in NOT_IN_BACKGROUND if name in loaded] == []
+
+
+def test_the_rating_aggregator_imports_no_more_than_the_stream_needs() -> None:
+    loaded = modules_after_import("rating_aggregator.handler")
+    # (zipfile is no sign of the transfer formats: the tracing hooks' wrapt imports it, through importlib.metadata.)
+    unexpected = (*NOT_IN_BACKGROUND, "filmhub.transfer", "csv", "aws_lambda_powertools.event_handler")
+    assert [name for name in unexpected if name in loaded] == []
 
 
 #: A request handled by the moods function with tracing on, the X-Ray SDK's emitter replaced by a list: no

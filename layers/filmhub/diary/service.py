@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from filmhub.core.entities import Film, FilmView, half_points_to_score
 from filmhub.core.errors import Conflict, InvalidValue, NotFound
+from filmhub.diary.bounds import DEFAULT_PAGE, EARLIEST_DATE
 from filmhub.diary.ports import (
     ENTRIES,
     FILMS,
@@ -44,10 +45,6 @@ ENTRY_NOT_FOUND = "Diary entry not found"
 CHANGED_CONCURRENTLY = "The diary was changed by another request, try again"
 FUTURE_DATE = "watched_on is in the future"
 UNKNOWN_TIME_ZONE = "Unknown time zone (an IANA name such as Europe/Moscow)"
-EARLIEST_DATE = date(1870, 1, 1)
-DEFAULT_PAGE = 20
-#: A page of entries and their films (with the caller's flags) is one BatchGetItem: FilmReader's limit.
-MAX_PAGE = 50
 TOP_GENRES = 10
 #: An import's write of one entry, tried again while concurrent writes to the same year win the race.
 LOG_ONCE_ATTEMPTS = 4

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_POSTER_BYTES = 5 * 1024 * 1024
+POSTER_TOO_LARGE = "Poster is larger than 5 MB"
 #: Enough leading bytes to tell every accepted format apart.
 SNIFF_BYTES = 16
 

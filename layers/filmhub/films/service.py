@@ -18,7 +18,7 @@ from filmhub.core.clock import utc_iso
 from filmhub.core.entities import Film, FilmView
 from filmhub.core.errors import Conflict, DependencyUnavailable, Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from filmhub.core.ids import new_id
-from filmhub.films.images import IMAGE_TYPES, MAX_POSTER_BYTES, SNIFF_BYTES, sniff
+from filmhub.films.images import IMAGE_TYPES, MAX_POSTER_BYTES, POSTER_TOO_LARGE, SNIFF_BYTES, sniff
 from filmhub.films.ports import FilmRepository, Poster, PosterStorage, PresignedUpload, StoredFilm
 from filmhub.films.poster_keys import parse_upload_key, poster_key, upload_key
 from filmhub.films.reader import FilmReader
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 FILM_NOT_FOUND = "Film not found"
 NOT_OWNER = "Film is not owned by you"
 NOT_AN_IMAGE = "Poster must be a JPEG, PNG or WebP image"
-POSTER_TOO_LARGE = "Poster is larger than 5 MB"
 UNKNOWN_UPLOAD = "Unknown poster upload"
 CHANGED_CONCURRENTLY = "Film was changed by another request, try again"
 UPLOAD_URL_SECONDS = 600

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
 
 from filmhub.core.errors import Unauthorized
-from filmhub.security.tokens import TokenClaims
 from filmhub.wiring import token_service
+
+if TYPE_CHECKING:
+    from filmhub.security.tokens import TokenClaims
 
 #: OpenAPI security requirement for routes that need (or accept) a token.
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]

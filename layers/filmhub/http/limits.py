@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.router import APIGatewayHttpRouter
 
-from filmhub.limits.service import client_subject
 from filmhub.wiring import RateLimited, rate_limit, request_limiter
 
 
@@ -15,6 +14,8 @@ def client_ip(router: APIGatewayHttpRouter) -> str:
 
 def request_subject(router: APIGatewayHttpRouter, user_id: str | None = None) -> str:
     """Whom a limit counts for this request (``client_subject``)."""
+    from filmhub.limits.service import client_subject
+
     return client_subject(user_id, client_ip(router))
 
 

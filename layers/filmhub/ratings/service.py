@@ -13,14 +13,13 @@ from dataclasses import replace
 from filmhub.core.clock import utc_now
 from filmhub.core.entities import FilmView, score_to_half_points
 from filmhub.core.errors import NotFound, UnknownCaller
+from filmhub.ratings.bounds import DEFAULT_REVIEWS_PAGE
 from filmhub.ratings.ports import RatingRepository, Review, ReviewPage
 from filmhub.security.cursors import CursorCodec
 
 FILM_NOT_FOUND = "Film not found"
 RATING_NOT_FOUND = "Rating not found"
 REVIEW_NOT_FOUND = "Review not found"
-DEFAULT_REVIEWS_PAGE = 20
-MAX_REVIEWS_PAGE = 100
 
 
 class RatingService:

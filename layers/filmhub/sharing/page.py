@@ -13,10 +13,13 @@ import hashlib
 import re
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 from filmhub.core.entities import Gradient
-from filmhub.sharing.ports import PublicFilm, PublicList
+
+if TYPE_CHECKING:
+    from filmhub.sharing.ports import PublicFilm, PublicList
 
 SITE_NAME = "FilmHub"
 COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -25,6 +28,11 @@ FALLBACK_GRADIENT = Gradient("#2A4EC1", "#9532C7", "#09003F")
 DESCRIBED_FILMS = 3
 NOT_FOUND_TITLE = "Список не найден"
 NOT_FOUND_TEXT = "Ссылка отозвана, список удалён, или в адресе ошибка."
+#: The page shown for an error status of the API, by status; others show a generic title and the error's text.
+ERROR_PAGES = {
+    404: (NOT_FOUND_TITLE, NOT_FOUND_TEXT),
+    429: ("Слишком много запросов", "Попробуйте открыть ссылку через минуту."),
+}
 
 BASE_CSS = """
 *{box-sizing:border-box}

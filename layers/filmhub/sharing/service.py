@@ -22,6 +22,7 @@ from filmhub.core.errors import InvalidInput, NotFound
 from filmhub.limits.ports import RequestCounter
 from filmhub.limits.service import FixedWindowLimit
 from filmhub.security.cursors import CursorCodec
+from filmhub.sharing.bounds import DEFAULT_PUBLIC_PAGE
 from filmhub.sharing.ports import PublicFilm, PublicList, Share, SharingRepository
 from filmhub.watchlists.ports import Position, WatchlistRepository
 from filmhub.watchlists.service import list_id_of, owned_list
@@ -29,9 +30,6 @@ from filmhub.watchlists.service import list_id_of, owned_list
 #: 16 random bytes → 22 base64url characters; longer slugs are accepted (a future, longer format).
 SLUG_BYTES = 16
 SLUG_PATTERN = re.compile(r"[A-Za-z0-9_-]{22,64}")
-DEFAULT_PUBLIC_PAGE = 50
-#: One BatchGetItem holds 100 keys: the page's films and the list header.
-MAX_PUBLIC_PAGE = 99
 LINK_NOT_FOUND = "Shared list not found"
 
 

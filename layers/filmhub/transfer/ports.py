@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from filmhub.core.entities import Film, User
-from filmhub.films.ports import ExternalFilm
-from filmhub.watchlists.ports import Watchlist
+if TYPE_CHECKING:
+    from filmhub.core.entities import Film, User
+    from filmhub.films.ports import ExternalFilm
+    from filmhub.watchlists.ports import Watchlist
 
 FlagKind = Literal["liked", "wish", "watched"]
 

@@ -19,13 +19,9 @@ from filmhub.core.ids import builtin_list_id, new_id
 from filmhub.core.palette import GradientPicker
 from filmhub.films.reader import FilmReader
 from filmhub.security.cursors import CursorCodec
+from filmhub.watchlists.bounds import DEFAULT_PAGE, MAX_NOTE_LENGTH
 from filmhub.watchlists.ports import FilmPage, Position, Watchlist, WatchlistRepository
 
-DEFAULT_PAGE = 100
-MAX_PAGE = 200
-MAX_NOTE_LENGTH = 500
-#: Films one order request may rank (a list is ordered whole, so this is also the largest orderable list).
-MAX_ORDERED_FILMS = 1000
 BUILTIN_ORDER = "Built-in watchlists keep their own order"
 BUILTIN_NOTES = "Built-in watchlists can't hold notes"
 NOT_IN_LIST = "Film not found in watchlist"

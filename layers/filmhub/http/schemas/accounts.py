@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from filmhub.accounts.service import (
     MAX_EMAIL_LENGTH,
@@ -15,6 +15,7 @@ from filmhub.accounts.service import (
     is_valid_email,
     normalize_email,
 )
+from filmhub.http.schemas.common import ApiModel
 from filmhub.http.schemas.users import UserOut
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ UsernameIn = Annotated[
 ]
 
 
-class RegisterIn(BaseModel):
+class RegisterIn(ApiModel):
     email: EmailIn = Field(
         description="Trimmed, NFKC-normalized and compared case-insensitively; no control or invisible characters",
         json_schema_extra={"format": "email"},
@@ -52,13 +53,13 @@ class RegisterIn(BaseModel):
     username: UsernameIn = Field(description="No control or invisible characters; the only space is U+0020")
 
 
-class LoginIn(BaseModel):
+class LoginIn(ApiModel):
     # No format or length rule beyond a sanity cap: a wrong email is a 401 like a wrong password.
     email: Annotated[str, StringConstraints(max_length=MAX_EMAIL_LENGTH)]
     password: Annotated[str, StringConstraints(max_length=MAX_PASSWORD_LENGTH)]
 
 
-class TelegramCodeIn(BaseModel):
+class TelegramCodeIn(ApiModel):
     tg_code: Annotated[str, StringConstraints(min_length=1, max_length=128)]
 
 
@@ -70,15 +71,15 @@ class LoginResponseOut(UserOut):
         return cls(**UserOut.of(user).model_dump(), token=token)
 
 
-class AuthKeyOut(BaseModel):
+class AuthKeyOut(ApiModel):
     auth_key: str = Field(description="Open the bot with `start=auth_<auth_key>`; valid for 10 minutes")
 
 
-class AuthKeyStatusOut(BaseModel):
+class AuthKeyStatusOut(ApiModel):
     is_confirmed: bool
 
 
-class AuthKeyErrorOut(BaseModel):
+class AuthKeyErrorOut(ApiModel):
     """The one error body outside the usual envelope: existing clients match on it (API.md)."""
 
     error: Literal["incorrect_auth_key"]

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from filmhub.http.schemas.common import COLOR_PATTERN
+from filmhub.http.schemas.common import COLOR_PATTERN, ApiModel
 
 if TYPE_CHECKING:
     from filmhub.core.entities import Genre, Mix, Mood
 
 
-class GenreOut(BaseModel):
+class GenreOut(ApiModel):
     id: str
     name: str
 
@@ -22,7 +22,7 @@ class GenreOut(BaseModel):
         return cls(id=genre.id, name=genre.name)
 
 
-class MoodOut(BaseModel):
+class MoodOut(ApiModel):
     id: str
     name: str
 
@@ -31,7 +31,7 @@ class MoodOut(BaseModel):
         return cls(id=mood.id, name=mood.name)
 
 
-class MixOut(BaseModel):
+class MixOut(ApiModel):
     id: str
     title: str
     color1: str = Field(pattern=COLOR_PATTERN)
@@ -49,12 +49,12 @@ class MixOut(BaseModel):
 Colour = Annotated[str, StringConstraints(pattern=COLOR_PATTERN)]
 
 
-class MixIn(BaseModel):
+class MixIn(ApiModel):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
     color1: Colour | None = None
     color2: Colour | None = None
     color3: Colour | None = None
 
 
-class MixOrderIn(BaseModel):
+class MixOrderIn(ApiModel):
     film_ids: Annotated[list[UUID], Field(max_length=1000)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -13,12 +13,20 @@ if TYPE_CHECKING:
 COLOR_PATTERN = r"^#[0-9A-Fa-f]{6}$"
 
 
-class ErrorItem(BaseModel):
+class ApiModel(BaseModel):
+    """A request or response body.  Its validator and serializer are built when it is first used, not when its
+    module is imported: a function's routes declare many bodies and each request uses one or two (the others are
+    built only by the OpenAPI document, in the docs function).  Cold start, docs/decisions.md."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class ErrorItem(ApiModel):
     key: str
     message: str
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(ApiModel):
     status_code: int
     detail: str
     extra: list[ErrorItem] | None = None

@@ -6,9 +6,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, Field, StrictBool, StringConstraints
+from pydantic import AfterValidator, Field, StrictBool, StringConstraints
 
-from filmhub.core.entities import half_points_to_score
+from filmhub.http.schemas.common import ApiModel
 from filmhub.http.schemas.films import FilmOut
 from filmhub.http.schemas.ratings import Score
 
@@ -40,7 +40,7 @@ TimeZoneName = Annotated[
 Note = Annotated[str, StringConstraints(max_length=MAX_NOTE_LENGTH)]
 
 
-class DiaryEntryIn(BaseModel):
+class DiaryEntryIn(ApiModel):
     film_id: UUID
     watched_on: CalendarDate | None = Field(default=None, description="Not in the future; today when absent")
     rewatch: StrictBool = False
@@ -49,7 +49,7 @@ class DiaryEntryIn(BaseModel):
     tz: TimeZoneName | None = None
 
 
-class DiaryEntryPatch(BaseModel):
+class DiaryEntryPatch(ApiModel):
     """Fields sent replace the stored ones; `rating` or `note` sent as null clear them."""
 
     watched_on: CalendarDate | None = None
@@ -59,7 +59,7 @@ class DiaryEntryPatch(BaseModel):
     tz: TimeZoneName | None = None
 
 
-class DiaryEntryOut(BaseModel):
+class DiaryEntryOut(ApiModel):
     id: str
     film_id: str
     watched_on: str
@@ -72,6 +72,8 @@ class DiaryEntryOut(BaseModel):
 
     @classmethod
     def of(cls, view: EntryView) -> DiaryEntryOut:
+        from filmhub.core.entities import half_points_to_score  # with the diary service, on the first request
+
         entry = view.entry
         return cls(
             id=entry.id,
@@ -86,13 +88,13 @@ class DiaryEntryOut(BaseModel):
         )
 
 
-class GenreCountOut(BaseModel):
+class GenreCountOut(ApiModel):
     id: str
     name: str
     count: int = Field(description="Distinct films of this genre logged in the year")
 
 
-class YearStatsOut(BaseModel):
+class YearStatsOut(ApiModel):
     year: int
     entries: int = Field(description="Diary entries")
     films: int = Field(description="Distinct films")

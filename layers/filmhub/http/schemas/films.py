@@ -5,20 +5,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from filmhub.http.schemas.catalog import GenreOut
+from filmhub.http.schemas.common import ApiModel
 
 if TYPE_CHECKING:
     from filmhub.core.entities import FilmView
 
 
-class RatingOut(BaseModel):
+class RatingOut(ApiModel):
     average: float | None = Field(description="Mean score (0.5-5.0, two decimals); null with no ratings")
     count: int = Field(description="How many users rated the film; updated within seconds of a rating")
 
 
-class FilmOut(BaseModel):
+class FilmOut(ApiModel):
     id: str
     title: str
     description: str
@@ -67,7 +68,7 @@ FilmDescription = Annotated[str, StringConstraints(strip_whitespace=True, min_le
 Country = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 
 
-class FilmIn(BaseModel):
+class FilmIn(ApiModel):
     title: FilmTitle
     description: FilmDescription
     genres_ids: list[UUID] | None = Field(default=None, description="A genre id given twice counts once")
@@ -76,16 +77,16 @@ class FilmIn(BaseModel):
     release_year: Annotated[int, Field(gt=0, le=MAX_RELEASE_YEAR)] | None = None
 
 
-class PosterUploadIn(BaseModel):
+class PosterUploadIn(ApiModel):
     content_type: Literal["image/jpeg", "image/png", "image/webp"]
 
 
-class PosterUploadOut(BaseModel):
+class PosterUploadOut(ApiModel):
     url: str = Field(description="POST a multipart form to this URL: every field below, then `file` last")
     fields: dict[str, str]
     key: str = Field(description="Send it to /films/{film_id}/poster/confirm once the upload is done")
     expires_in: int = Field(description="Seconds the form stays valid")
 
 
-class PosterConfirmIn(BaseModel):
+class PosterConfirmIn(ApiModel):
     key: Annotated[str, StringConstraints(min_length=1, max_length=256)]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, Field, Strict, StrictBool, StringConstraints
+from pydantic import Field, Strict, StrictBool, StringConstraints
+
+from filmhub.http.schemas.common import ApiModel
 
 if TYPE_CHECKING:
     from filmhub.ratings.ports import Review
@@ -14,11 +16,11 @@ Score = Annotated[float, Strict(), Field(ge=0.5, le=5.0, multiple_of=0.5, descri
 MAX_REVIEW_LENGTH = 10_000
 
 
-class RatingIn(BaseModel):
+class RatingIn(ApiModel):
     score: Score
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(ApiModel):
     text: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REVIEW_LENGTH),
@@ -27,7 +29,7 @@ class ReviewIn(BaseModel):
     spoiler: StrictBool = Field(default=False, description="Flags the review; clients decide how to hide it")
 
 
-class ReviewOut(BaseModel):
+class ReviewOut(ApiModel):
     film_id: str
     user_id: str
     username: str = Field(description="The author's username when the review was last written")

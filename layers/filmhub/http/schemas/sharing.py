@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from filmhub.http.schemas.catalog import GenreOut
-from filmhub.http.schemas.common import COLOR_PATTERN
+from filmhub.http.schemas.common import COLOR_PATTERN, ApiModel
 
 if TYPE_CHECKING:
     from filmhub.sharing.ports import PublicFilm, PublicList
 
 
-class ShareOut(BaseModel):
+class ShareOut(ApiModel):
     slug: str = Field(description="The unguessable part of both links")
     url: str = Field(description="The list as JSON: `GET /public/lists/{slug}`, no token needed")
     page_url: str = Field(description="The page to send people (`/l/{slug}`): previews in messengers")
 
 
-class PublicFilmOut(BaseModel):
+class PublicFilmOut(ApiModel):
     """A Film as anyone sees it on a shared list: no one's flags, no owner id, the list owner's note."""
 
     id: str
@@ -50,11 +50,11 @@ class PublicFilmOut(BaseModel):
         )
 
 
-class PublicOwnerOut(BaseModel):
+class PublicOwnerOut(ApiModel):
     username: str
 
 
-class PublicListOut(BaseModel):
+class PublicListOut(ApiModel):
     title: str
     type: Literal["liked", "wish", "watched", "custom"]
     color1: str = Field(pattern=COLOR_PATTERN)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
+
+from filmhub.http.schemas.common import ApiModel
 
 if TYPE_CHECKING:
     from filmhub.transfer.ports import TransferJob
 
 
-class ImportIn(BaseModel):
+class ImportIn(ApiModel):
     format: Literal["letterboxd", "imdb"]
     filename: Annotated[
         str,
@@ -18,20 +20,20 @@ class ImportIn(BaseModel):
     ] = Field(description="The export's file name: a `.zip` or a `.csv`; it fixes the upload's content type")
 
 
-class UploadFormOut(BaseModel):
+class UploadFormOut(ApiModel):
     url: str = Field(description="POST a multipart form to this URL: every field below, then `file` last")
     fields: dict[str, str]
     expires_in: int = Field(description="Seconds the form stays valid")
 
 
-class UnmatchedOut(BaseModel):
+class UnmatchedOut(ApiModel):
     line: str = Field(description="`<file>:<line>` in the uploaded export")
     title: str
     year: int | None
     reason: str
 
 
-class ImportOut(BaseModel):
+class ImportOut(ApiModel):
     import_id: str
     format: str
     filename: str
@@ -55,12 +57,12 @@ class ImportOut(BaseModel):
         )  # fmt: skip
 
 
-class ImportCreatedOut(BaseModel):
+class ImportCreatedOut(ApiModel):
     import_id: str
     upload: UploadFormOut
 
 
-class ExportOut(BaseModel):
+class ExportOut(ApiModel):
     export_id: str
     state: Literal["queued", "running", "done", "failed"]
     download_url: str | None = Field(description="A presigned link to the ZIP once done; it expires in 15 minutes")

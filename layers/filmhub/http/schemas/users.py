@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from filmhub.http.schemas.common import ApiModel
 
 if TYPE_CHECKING:
     from filmhub.core.entities import User
 
 
-class UserOut(BaseModel):
+class UserOut(ApiModel):
     id: str
     username: str
     email: str | None

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from filmhub.http.schemas.common import COLOR_PATTERN
+from filmhub.http.schemas.common import COLOR_PATTERN, ApiModel
 from filmhub.http.schemas.films import FilmOut
-from filmhub.watchlists.service import MAX_NOTE_LENGTH, MAX_ORDERED_FILMS
+from filmhub.watchlists.bounds import MAX_NOTE_LENGTH, MAX_ORDERED_FILMS
 
 if TYPE_CHECKING:
     from filmhub.watchlists.ports import FilmPage, Watchlist
@@ -17,15 +17,15 @@ if TYPE_CHECKING:
 WatchlistTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 
 
-class WatchlistIn(BaseModel):
+class WatchlistIn(ApiModel):
     title: WatchlistTitle
 
 
-class WatchlistItemIn(BaseModel):
+class WatchlistItemIn(ApiModel):
     film_id: UUID
 
 
-class WatchlistOut(BaseModel):
+class WatchlistOut(ApiModel):
     id: str
     user_id: str
     title: str
@@ -58,11 +58,11 @@ class ListFilmOut(FilmOut):
         return [cls(**FilmOut.of(view).model_dump(), note=page.notes.get(view.film.id)) for view in page.films]
 
 
-class WatchlistOrderIn(BaseModel):
+class WatchlistOrderIn(ApiModel):
     film_ids: Annotated[
         list[UUID], Field(max_length=MAX_ORDERED_FILMS, description="Every film of the list, once each, in order")
     ]
 
 
-class NoteIn(BaseModel):
+class NoteIn(ApiModel):
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NOTE_LENGTH)]
