@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import Field, StringConstraints
@@ -11,12 +11,27 @@ from filmhub.http.schemas.catalog import GenreOut
 from filmhub.http.schemas.common import ApiModel
 
 if TYPE_CHECKING:
-    from filmhub.core.entities import FilmView
+    from filmhub.core.entities import Film, FilmView
 
 
 class RatingOut(ApiModel):
     average: float | None = Field(description="Mean score (0.5-5.0, two decimals); null with no ratings")
     count: int = Field(description="How many users rated the film; updated within seconds of a rating")
+
+
+def catalog_fields(film: Film) -> dict[str, Any]:
+    """What every answer shows of a film whoever asks: the fields of ``FilmOut`` and ``PublicFilmOut`` alike."""
+    return {
+        "id": film.id,
+        "title": film.title,
+        "description": film.description,
+        "country": film.country,
+        "release_year": film.release_year,
+        "poster_url": film.poster_url,
+        "tmdb_id": film.tmdb_id,
+        "genres": [GenreOut.of(genre) for genre in film.genres],
+        "film_type": film.film_type,
+    }
 
 
 class FilmOut(ApiModel):
@@ -40,19 +55,11 @@ class FilmOut(ApiModel):
     def of(cls, view: FilmView) -> FilmOut:
         film, flags = view.film, view.flags
         return cls(
-            id=film.id,
-            title=film.title,
-            description=film.description,
-            country=film.country,
-            release_year=film.release_year,
-            poster_url=film.poster_url,
-            tmdb_id=film.tmdb_id,
+            **catalog_fields(film),
             owner_id=film.owner_id,
             is_liked=flags.is_liked,
             is_wish=flags.is_wish,
             is_watched=flags.is_watched,
-            genres=[GenreOut.of(genre) for genre in film.genres],
-            film_type=film.film_type,
             my_rating=flags.my_rating,
             rating=RatingOut(average=film.rating.average, count=film.rating.count),
         )

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from filmhub.http.schemas.catalog import GenreOut
 from filmhub.http.schemas.common import COLOR_PATTERN, ApiModel
+from filmhub.http.schemas.films import catalog_fields
 
 if TYPE_CHECKING:
     from filmhub.sharing.ports import PublicFilm, PublicList
@@ -35,19 +36,7 @@ class PublicFilmOut(ApiModel):
 
     @classmethod
     def of(cls, entry: PublicFilm) -> PublicFilmOut:
-        film = entry.film
-        return cls(
-            id=film.id,
-            title=film.title,
-            description=film.description,
-            country=film.country,
-            release_year=film.release_year,
-            poster_url=film.poster_url,
-            tmdb_id=film.tmdb_id,
-            genres=[GenreOut.of(genre) for genre in film.genres],
-            film_type=film.film_type,
-            note=entry.note,
-        )
+        return cls(**catalog_fields(entry.film), note=entry.note)
 
 
 class PublicOwnerOut(ApiModel):
