@@ -301,6 +301,7 @@ def recommendation_service() -> RecommendationService:
         film_reader(),
         discovery=discovery,
         import_external=film_importer().import_external if discovery else None,
+        cache_seconds=get_settings().catalog_cache_seconds,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
@@ -17,19 +18,23 @@ from filmhub.catalog.dynamo import DynamoCatalogRepository
 from filmhub.catalog.service import CatalogService
 from filmhub.core.entities import Film
 from filmhub.films.dynamo import put_new_film
+from filmhub.films.index import TYPE_PREFIX
 from filmhub.recommendations.dynamo import DynamoRecommendationRepository
 from filmhub.recommendations.service import RecommendationService
 from filmhub.table.models import FilmState
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter, mocked_aws
-from tests.support.capacity import TransactionWriteMeter, request_units
+from tests.support.capacity import PartitionRecorder, TransactionWriteMeter, request_units
 from tests.support.fixtures import new_user_token
-from tests.support.synthetic import RARE_GENRE, largest_index_item, load, synthetic_catalog
+from tests.support.synthetic import RARE_GENRE, largest_index_item, load, synthetic_catalog, synthetic_film
 
 pytestmark = pytest.mark.xdist_group("catalog_scale")  # one worker builds the catalog once
 
 #: An index item stays within one write unit (1 KB), so writing it costs the same whether it is full or not.
 MAX_INDEX_ITEM_BYTES = 1024
+#: The largest share of film writes one partition key takes: a sampling shard (1/8) or drama's memberships
+#: (the largest synthetic genre: ~40 %), with room for the draw of 40 films.
+MAX_PARTITION_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,19 @@ def test_write_cost_does_not_grow_and_index_items_stay_small(scale: Scale) -> No
     # A typical film costs no more at 2k films than at 1k (it enters fewer full heads, if anything).
     assert scale.typical[1] <= scale.typical[0], scale.typical
     assert largest_index_item() <= MAX_INDEX_ITEM_BYTES
+
+
+def test_no_partition_takes_every_film_write(scale: Scale) -> None:
+    # What a film write touches, table and indexes: its own partitions, shards of its words' heads, its genres'
+    # memberships; at this size neither type's head is written any more (each has more films than it lists).
+    rng = random.Random(5)
+    with PartitionRecorder().recording() as recorder:
+        for _ in range(40):
+            assert put_new_film(synthetic_film(rng), "2026-01-03T00:00:00+00:00")
+    touched = Counter(key for keys in recorder.transactions for key in keys)
+    assert len(recorder.transactions) == 40
+    assert max(touched.values()) <= 40 * MAX_PARTITION_SHARE, touched.most_common(5)
+    assert not any(key.startswith(TYPE_PREFIX) for key in touched)
 
 
 def test_a_common_prefix_is_searched_within_the_budget(scale: Scale) -> None:

@@ -12,11 +12,12 @@ import pytest
 from filmhub.core.entities import Film
 from filmhub.core.ids import new_id
 from filmhub.films.dynamo import film_to_item, put_new_film
-from filmhub.films.index import HEAD_BYTES, HEAD_SIZE, SHORT_TOKEN_SHARDS, WHOLE_WORD
+from filmhub.films.index import HEAD_BYTES, HEAD_SIZE, SHORT_TOKEN_SHARDS, TYPE_HEAD_SIZE, WHOLE_WORD
 from filmhub.films.migration import INDEX_VERSION, migrate
+from filmhub.recommendations.dynamo import DynamoRecommendationRepository
 from filmhub.seed.catalog import GENRES_BY_NAME
 from filmhub.settings import get_settings
-from filmhub.table.models import IndexHead, IndexMarker, shard_of
+from filmhub.table.models import FilmItem, IndexHead, IndexMarker, sampling_partition, shard_of
 from tests.support.api import ApiClient
 from tests.support.aws import mocked_aws
 from tests.support.capacity import item_size
@@ -131,7 +132,7 @@ def test_an_index_2_table_gets_small_heads() -> None:
     films = index_2_catalog(100)
     assert migrate().films == len(films)
     items = dump()
-    heads = [item for item in items if item.get("kind", {}).get("S") == "index_head"]
+    heads = [item for item in items if item["PK"]["S"].startswith(("TW#", "DW#"))]
     assert "TW#дилижанс" not in {head["PK"]["S"] for head in heads}  # now in TITLE_SHARDS heads
     assert max(item_size(head) for head in heads) <= HEAD_BYTES
     names = {name for head in heads for name in head if name not in ("PK", "SK", "kind", "n", "v")}
@@ -141,6 +142,22 @@ def test_an_index_2_table_gets_small_heads() -> None:
         item for item in items if item["PK"]["S"] != "MIGRATION"
     ]
     assert len(search(title="дилижанс")) == 50
+
+
+def test_films_move_to_their_sampling_shards_and_each_type_gets_its_head() -> None:
+    films = index_2_catalog(TYPE_HEAD_SIZE + 1)  # all in the one partition of index 2 and 3, "FILMS"
+    series = [Film(id=new_id(), title=f"Сериал {n}", description="Прерия.", film_type="tv") for n in range(3)]
+    for film in series:
+        film_to_item(film, "2026-01-01T00:00:00+00:00").save()
+    FilmItem(*FilmItem.key(series[0].id)).update(actions=[FilmItem.GSI5PK.set("FILMS")])
+    migrate(page_size=50)
+    stored = {item["PK"]["S"]: item for item in dump() if item.get("kind", {}).get("S") == "film"}
+    moved = {pk: (item["GSI5PK"]["S"], item["GSI5SK"]["S"]) for pk, item in stored.items()}
+    expected = {f"FILM#{f.id}": (sampling_partition(f.id), f"{f.film_type}#{f.id}") for f in [*films, *series]}
+    assert moved == expected
+    # More movies than a type head lists: sampled; the three series: listed whole.
+    assert DynamoRecommendationRepository().small_types() == {"tv": frozenset(film.id for film in series)}
+    assert IndexHead.get(*IndexHead.key("TYPE#movie")).over
 
 
 def test_before_the_migration_a_new_film_enters_an_index_2_head_and_trims_it() -> None:

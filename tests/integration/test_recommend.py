@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections import Counter
 
 import pytest
 
@@ -14,6 +15,9 @@ from filmhub.core.ids import genre_id, mood_id
 from filmhub.recommendations.dynamo import SAMPLE_READ, DynamoRecommendationRepository
 from filmhub.recommendations.service import RecommendationService
 from filmhub.seed.catalog import MOOD_GENRES
+from filmhub.settings import get_settings
+from filmhub.table.models import SAMPLING_SHARDS, sampling_partition
+from local.moto_patches import dump_table
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter
 from tests.support.fakes.clock import FrozenClock
@@ -26,7 +30,7 @@ pytestmark = pytest.mark.usefixtures("seeded_aws")
 def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
     """A frozen clock and a seeded random source behind the recommend function."""
     frozen = FrozenClock()
-    # A catalog cache as in a warm container (the tests' default is no cache).
+    # Catalog and type caches as in a warm container (the tests' default is no cache).
     catalog = CatalogService(DynamoCatalogRepository(), wiring.film_reader(), cache_seconds=60)
     service = RecommendationService(
         DynamoRecommendationRepository(),
@@ -34,6 +38,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
         wiring.film_reader(),
         rng=random.Random(7),
         clock=frozen,
+        cache_seconds=60,
     )
     monkeypatch.setattr("recommend.routes.recommendation_service", lambda: service)
     return frozen
@@ -154,20 +159,44 @@ def test_recommend_costs_three_or_four_dynamodb_calls(user: ApiClient, clock: Fr
     assert counter.calls == {"Query": 1, "GetItem": 1, "TransactWriteItems": 1}, counter.calls
 
 
-def test_the_two_samples_read_a_window_around_the_random_point() -> None:
+def point_in(shard: str, after_id: str) -> str:
+    """A random point of ``shard``'s order just after ``after_id`` (the shard is a hash of the point)."""
+    return next(point for n in range(1000) if sampling_partition(point := f"{after_id}{n}") == shard)
+
+
+def test_the_two_samples_read_a_window_around_the_random_point_of_its_shard() -> None:
     repository = DynamoRecommendationRepository()
-    movies = repository.sample("movie", (), ("movie", "8"), after=True)  # ids are hex: about half are after "8"
-    assert len(movies) == SAMPLE_READ
-    pivot = ("movie", movies[10].id[:8])  # between two ids, as a random point is
+    shard = sampling_partition("0")
+    movies = repository.sample("movie", (), ("movie", "0"), after=True)  # ids are hex: all of them are after "0"
+    assert 20 < len(movies) < SAMPLE_READ  # 298 movies in 8 shards
+    assert all(film.film_type == "movie" and sampling_partition(film.id) == shard for film in movies)
+    assert [film.id for film in movies] == sorted(film.id for film in movies)
+    pivot = ("movie", point_in(shard, movies[10].id))  # between two ids, as a random point is
     after, before = (
         repository.sample("movie", (), pivot, after=True),
         repository.sample("movie", (), pivot, after=False),
     )
-    assert [film.id for film in after] == [film.id for film in movies[10:]] + [
-        film.id for film in after[SAMPLE_READ - 10 :]
-    ]
-    assert [film.id for film in before[:10]] == [film.id for film in reversed(movies[:10])]  # just before, backwards
-    assert all(film.film_type == "movie" and film.id < pivot[1] for film in before)
-    either = repository.sample(None, (), ("tv", "0"), after=False)  # backwards over both types: movies end the order
-    assert [film.film_type for film in either] == ["movie"] * len(either)
-    assert either[0].id > movies[-1].id
+    assert [film.id for film in after] == [film.id for film in movies[11:]]
+    assert [film.id for film in before] == [film.id for film in reversed(movies[:11])]  # just before, backwards
+    either = repository.sample(None, (), ("tv", point_in(shard, "0")), after=False)  # both types, backwards
+    assert [film.film_type for film in either] == ["movie"] * len(either)  # movies end the order
+    assert [film.id for film in either] == [film.id for film in reversed(movies)]
+    series = repository.sample("tv", (), ("tv", point_in(shard, "0")), after=True)
+    assert {film.film_type for film in series} == {"tv"}  # 40 series in 8 shards: this one has some
+    assert all(sampling_partition(film.id) == shard for film in series)
+
+
+def test_the_films_are_spread_over_the_sampling_shards() -> None:
+    shards = Counter(
+        item["GSI5PK"]["S"]
+        for item in dump_table(get_settings().aws_region, get_settings().table_name)
+        if item.get("kind", {}).get("S") == "film"
+    )
+    assert set(shards) == {f"FILMS#{shard}" for shard in range(SAMPLING_SHARDS)}
+    assert max(shards.values()) < 0.2 * sum(shards.values()), shards  # 338 films, 8 shards: about 42 each
+
+
+def test_series_are_listed_whole_and_movies_are_sampled() -> None:
+    listed = DynamoRecommendationRepository().small_types()
+    assert set(listed) == {"tv"}  # 298 movies are more than a type head lists
+    assert len(listed["tv"]) == 40

@@ -111,3 +111,32 @@ class TransactionWriteMeter:
 
         with mock.patch.object(botocore.client.BaseClient, "_make_api_call", metered):
             yield self
+
+
+class PartitionRecorder:
+    """The partition keys each TransactWriteItems call writes: every action's ``PK``, and the index partition
+    keys (``GSI<n>PK``) of the items it puts."""
+
+    def __init__(self) -> None:
+        self.transactions: list[set[str]] = []
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[PartitionRecorder]:
+        original = botocore.client.BaseClient._make_api_call
+
+        def recorded(client: botocore.client.BaseClient, operation: str, params: dict) -> dict:
+            if client.meta.service_model.service_name == "dynamodb" and operation == "TransactWriteItems":
+                keys: set[str] = set()
+                for action in params["TransactItems"]:
+                    ((kind, body),) = action.items()
+                    attributes = body["Item"] if kind == "Put" else body["Key"]
+                    keys |= {value["S"] for name, value in attributes.items() if name == "PK" or _index_key(name)}
+                self.transactions.append(keys)
+            return original(client, operation, params)
+
+        with mock.patch.object(botocore.client.BaseClient, "_make_api_call", recorded):
+            yield self
+
+
+def _index_key(name: str) -> bool:
+    return name.startswith("GSI") and name.endswith("PK")

@@ -21,8 +21,8 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 
 from filmhub.core.entities import Film, Genre
-from filmhub.films.dynamo import film_items, heads_with, read_heads
-from filmhub.films.index import film_entries
+from filmhub.films.dynamo import film_items, heads_with, read_head_items, read_heads, type_heads_with
+from filmhub.films.index import film_entries, type_partition
 from filmhub.seed.catalog import GENRES, GENRES_BY_NAME
 from filmhub.settings import get_settings
 from tests.support.capacity import item_size
@@ -325,6 +325,7 @@ def load(films: Iterable[Film], created_at: str = "2026-01-01T00:00:00+00:00") -
     settings = get_settings()
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.aws_region]
     added: dict[str, dict[str, int]] = {}
+    by_type: dict[str, set[str]] = {}
     written = 0
     for film in films:
         for item in film_items(film, created_at):
@@ -332,7 +333,9 @@ def load(films: Iterable[Film], created_at: str = "2026-01-01T00:00:00+00:00") -
             written += 1
         for partition, rank in film_entries(film).items():
             added.setdefault(partition, {})[film.id] = rank
-    for head in heads_with(added, read_heads(added)):
+        by_type.setdefault(type_partition(film.film_type), set()).add(film.id)
+    types = type_heads_with(by_type, read_head_items(by_type))
+    for head in [*heads_with(added, read_heads(added)), *types]:
         backend.put_item(settings.table_name, head.serialize())
         written += 1
     return written

@@ -29,9 +29,13 @@ class FakeRecommendations:
     """GSI5: films by type then id; a sample reads SAMPLE_READ of them from the pivot on, or backwards
     from it, then filters on genre."""
 
-    def __init__(self, films: Iterable[Film], excluded: Iterable[str] = ()) -> None:
+    def __init__(
+        self, films: Iterable[Film], excluded: Iterable[str] = (), listed_types: Collection[FilmType] = ()
+    ) -> None:
         self.films = sorted(films, key=lambda one: (one.film_type, one.id))
         self.excluded = set(excluded)
+        #: Types listed whole (as their type heads are while small); the others are sampled.
+        self.listed_types = set(listed_types)
         self.samples: list[tuple[FilmType | None, SamplePivot, bool]] = []
         self.genre_samples: list[tuple[str, FilmType | None, SamplePivot]] = []
         self.recorded: list[str] = []
@@ -50,6 +54,10 @@ class FakeRecommendations:
         ]
         read = in_range[:SAMPLE_READ] if after else in_range[::-1][:SAMPLE_READ]
         return [one for one in read if not genre_ids or {genre.id for genre in one.genres} & set(genre_ids)]
+
+    def small_types(self) -> dict[FilmType, frozenset[str]]:
+        kinds = self.listed_types
+        return {kind: frozenset(one.id for one in self.films if one.film_type == kind) for kind in kinds}
 
     def genre_sample(self, genre_id: str, film_type: FilmType | None, pivot: SamplePivot) -> list[str]:
         """Like the memberships' GSI5 partition: ``(type, copy, id)`` for copies 0 and 1 of each film."""
@@ -172,3 +180,26 @@ def test_excluded_films_are_never_the_answer() -> None:
     repository = FakeRecommendations(films, excluded=[one.id for one in films[1:]])
     for seed in range(20):
         assert service(repository, seed).recommend("u", [], [], "movie").film == films[0]
+
+
+@pytest.mark.parametrize("movie_type", ["tv", None])
+def test_types_listed_whole_give_any_fresh_film_of_them_without_sampling(movie_type: FilmType | None) -> None:
+    series = [film("tv") for _ in range(30)]
+    repository = FakeRecommendations([*series, film("movie")], listed_types={"tv", "movie"})
+    repository.excluded = {one.id for one in series[1:]}
+    answers = {service(repository, seed).recommend("u", [], [], movie_type).film for seed in range(40)}
+    movie = repository.films[0]
+    # The one fresh series whatever the draw (a sample of SAMPLE_READ films could miss it), and the movie
+    # too when either type will do.
+    assert answers == ({series[0]} if movie_type == "tv" else {series[0], movie})
+    assert repository.samples == []
+    repository.excluded |= {one.id for one in repository.films}
+    with pytest.raises(NotFound, match="No suitable film found"):
+        service(repository, seed=1).recommend("u", [], [], movie_type)
+    assert repository.samples == []  # nothing fresh in the lists is the answer: no sample needed
+
+
+def test_either_type_is_sampled_when_one_type_is_not_listed() -> None:
+    repository = FakeRecommendations([film("tv"), *(film("movie") for _ in range(9))], listed_types={"tv"})
+    assert service(repository, seed=3).recommend("u", [], [], None).film in repository.films
+    assert [film_type for film_type, _, _ in repository.samples][:1] == [None]

@@ -19,7 +19,7 @@ from pynamodb.transactions import TransactWrite
 
 from filmhub.accounts.write_guard import CallerGuard
 from filmhub.core.entities import NO_FLAGS, Film, FilmFlags, Genre, RatingSummary, half_points_to_score
-from filmhub.films.index import HEAD_HARD_CAP, admit, best, film_entries
+from filmhub.films.index import HEAD_HARD_CAP, HEAD_SIZE, TYPE_HEAD_SIZE, admit, best, film_entries, type_partition
 from filmhub.films.ports import ExternalRef, Poster, StoredFilm
 from filmhub.limits.ports import Quota
 from filmhub.table.models import (
@@ -121,14 +121,19 @@ def _head_update(partition: str, actions: list[Action], condition: Condition | N
 
 
 def admitting_writes(film_id: str, entries: Mapping[str, int], heads: Mapping[str, IndexHead]) -> list[Write]:
-    """Updates of the heads the film enters, each trimmed back to ``HEAD_SIZE``: the heads were read, and each
-    update is conditional on the version read, so that no concurrent change makes a head outgrow its bound."""
+    """Updates of the heads the film enters.  A head with room is added to on its count alone, so that films
+    entering one head at once (the imports of one search) do not refuse each other; one it would outgrow is
+    trimmed back to ``HEAD_SIZE``, conditional on the version read, so that no concurrent change makes it
+    outgrow its bound."""
     writes = []
     for partition, rank in sorted(entries.items()):
         stored = heads.get(partition)
         head, names = (stored.ranks, stored.names) if stored else ({}, {})
         evicted = admit(head, film_id, rank)
         if evicted is None:
+            continue
+        if film_id not in head and (stored is None or stored.size < HEAD_SIZE):
+            writes.append(_blind_add(partition, film_id, rank, HEAD_SIZE))
             continue
         size = len(head) + (film_id not in head) - len(evicted)
         actions: list[Action] = [
@@ -149,11 +154,11 @@ def _unchanged(stored: IndexHead | None) -> Condition:
     return (same | IndexHead.version.does_not_exist()) if stored.version == 0 else same
 
 
-def _blind_add(partition: str, film_id: str, rank: int) -> Write:
-    """Add a film to a head without having read it: only while the head is under its hard cap.  The size is
-    counted up even when the film was there already (an over-count, corrected by the next write that reads)."""
+def _blind_add(partition: str, film_id: str, rank: int, cap: int = HEAD_HARD_CAP) -> Write:
+    """Add a film to a head whatever its version: only while its size is under ``cap``.  The size is counted up
+    even when the film was there already (an edit's over-count, corrected by the next write that trims)."""
     actions: list[Action] = [Path(entry_name(film_id)).set(_rank(rank)), IndexHead.size.add(1)]
-    below_cap = IndexHead.size.does_not_exist() | (IndexHead.size < HEAD_HARD_CAP)
+    below_cap = IndexHead.size.does_not_exist() | (IndexHead.size < cap)
     return _head_update(partition, actions, below_cap)
 
 
@@ -161,6 +166,35 @@ def _blind_remove(partition: str, film_id: str) -> Write:
     # The size is left as it is (the film may have been pushed out already): an over-count, corrected by the
     # next write that reads the head.
     return _head_update(partition, [Path(entry_name(film_id)).remove()])
+
+
+def type_head_write(film: Film, stored: IndexHead | None) -> Write | None:
+    """The film's entry in its type's head while the type has room for it, else (once) the head marked over."""
+    if stored is not None and (stored.over or film.id in stored.ranks):
+        return None
+    partition = type_partition(film.film_type)
+    if stored is None or len(stored.ranks) < TYPE_HEAD_SIZE:
+        # Not conditional on the version: films of one type written at once all get in, while the count allows.
+        actions: list[Action] = [Path(entry_name(film.id)).set(_rank(0)), IndexHead.size.add(1)]
+        has_room = IndexHead.size.does_not_exist() | (IndexHead.size < TYPE_HEAD_SIZE)
+        return _head_update(partition, actions, IndexHead.over.does_not_exist() & has_room)
+    emptied = [Path(name).remove() for name in stored.names.values()]
+    return _head_update(partition, [IndexHead.over.set(True), IndexHead.size.set(0), *emptied])
+
+
+def type_heads_with(added: Mapping[str, Iterable[str]], stored: Mapping[str, IndexHead]) -> list[IndexHead]:
+    """The type heads ``stored`` with the ``added`` film ids merged in: over once they would list too many."""
+    heads = []
+    for partition, film_ids in added.items():
+        before = stored.get(partition)
+        merged = {*(before.ranks if before else ()), *film_ids}
+        head = IndexHead(*IndexHead.key(partition))
+        if (before is not None and before.over) or len(merged) > TYPE_HEAD_SIZE:
+            head.over, head.size = True, 0
+        else:
+            head.ranks, head.size = dict.fromkeys(merged, 0), len(merged)
+        heads.append(head)
+    return heads
 
 
 def external_claim(film: Film, external: ExternalRef) -> ExternalIdClaim:
@@ -176,10 +210,11 @@ def _author_guard(film: Film, quota: Quota | None) -> CallerGuard | None:
 def put_new_film(film: Film, created_at: str, external: ExternalRef | None = None, quota: Quota | None = None) -> bool:
     """Write a new film; False (and nothing written) when it or ``external`` was already stored.
 
-    Two round trips: the heads the film may enter, then one transaction (again, with the heads read
-    afresh, when a concurrent write changed one of them meanwhile).  A user's film carries its author's
-    guard (``UnknownCaller`` / ``QuotaExhausted`` when it refuses)."""
+    Two round trips: the heads the film may enter (and its type's), then one transaction (again, with the
+    heads read afresh, when a concurrent write changed one of them meanwhile).  A user's film carries its
+    author's guard (``UnknownCaller`` / ``QuotaExhausted`` when it refuses)."""
     entries = film_entries(film)
+    type_key = type_partition(film.film_type)
     guard = _author_guard(film, quota)
     # DynamoDB gets condition checks (the guard's) first, then puts: the film and its claim lead the puts, so
     # their positions tell a lost race (already stored) from other failures.
@@ -191,9 +226,10 @@ def put_new_film(film: Film, created_at: str, external: ExternalRef | None = Non
         for position, item in enumerate(film_items(film, created_at, external))
     ]
     for attempt in range(1, COMMIT_ATTEMPTS + 1):
-        heads = read_head_items(entries)
+        heads = read_head_items([*entries, type_key])
+        type_write = type_head_write(film, heads.get(type_key))
         try:
-            _commit([*fixed, *admitting_writes(film.id, entries, heads)])
+            _commit([*fixed, *admitting_writes(film.id, entries, heads), *([type_write] if type_write else [])])
             return True
         except TransactWriteError as error:
             if guard:
@@ -201,7 +237,8 @@ def put_new_film(film: Film, created_at: str, external: ExternalRef | None = Non
             lost = cancelled_by_condition(error, first_put)
             if lost or (external is not None and cancelled_by_condition(error, first_put + 1)):
                 return False
-            # Any other refused condition is a head's version: it changed since it was read.
+            # Any other refused condition is a head's version (it changed since it was read) or the type head's
+            # room (it filled up meanwhile).
             if attempt == COMMIT_ATTEMPTS or not (conflicted(error) or failed_conditions(error)):
                 raise
     raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
@@ -303,16 +340,22 @@ def bulk_put_films(films: Sequence[tuple[Film, ExternalRef | None]], created_at:
                 batch.save(item)
             for partition, rank in film_entries(film).items():
                 added.setdefault(partition, {})[film.id] = rank
-    merge_into_heads(added)
+    merge_into_heads(added, [film for film, _ in films])
 
 
-def merge_into_heads(added: Mapping[str, Mapping[str, int]]) -> None:
-    """Merge entries into the stored heads with BatchGetItem then BatchWriteItem puts.
+def merge_into_heads(added: Mapping[str, Mapping[str, int]], films: Iterable[Film] = ()) -> None:
+    """Merge entries into the stored heads, and ``films`` into their types' heads, with BatchGetItem then
+    BatchWriteItem puts.
 
     For bulk work only (seeding, migration): a film admitted by another writer between the read and the put
     of a head is dropped from it."""
+    by_type: dict[str, set[str]] = {}
+    for film in films:
+        by_type.setdefault(type_partition(film.film_type), set()).add(film.id)
+    stored = read_head_items([*added, *by_type])
+    ranks = {partition: head.ranks for partition, head in stored.items()}
     with TableItem.batch_write() as batch:
-        for head in heads_with(added, read_heads(added)):
+        for head in [*heads_with(added, ranks), *type_heads_with(by_type, stored)]:
             batch.save(head)
 
 

@@ -46,6 +46,10 @@ MAX_TITLE_TOKENS = 75
 MAX_DESCRIPTION_TOKENS = 24
 TITLE_PREFIX = "TW#"
 DESCRIPTION_PREFIX = "DW#"
+#: A type's head lists every film of the type while it has at most this many (≈ 2.7 KB), so that sampling a
+#: small type reaches all of it; the next film marks the head over and empties it, and it is not written again.
+TYPE_HEAD_SIZE = 100
+TYPE_PREFIX = "TYPE#"
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,9 @@ def title_tokens(film: Film, budget: int = MAX_TITLE_TOKENS) -> list[str]:
 
 def index_budget(film: Film) -> int:
     """Index entries a new film can write in its transaction: 100 actions less the film, its genre memberships
-    (two per genre) and either its external-id claim (an import) or its author's guard (a user's film: the
-    author exists, the author's film-write quota has room)."""
-    return TRANSACTION_LIMIT - 3 - 2 * len(film.genres)
+    (two per genre), its type's head and either its external-id claim (an import) or its author's guard (a
+    user's film: the author exists, the author's film-write quota has room)."""
+    return TRANSACTION_LIMIT - 4 - 2 * len(film.genres)
 
 
 def description_tokens(film: Film) -> list[str]:
@@ -112,6 +116,11 @@ def is_head_partition(partition: str) -> bool:
 
 def description_partition(stem: str) -> str:
     return f"{DESCRIPTION_PREFIX}{stem}"
+
+
+def type_partition(film_type: str) -> str:
+    """The head listing every film of a type while the type has few (``TYPE_HEAD_SIZE``)."""
+    return f"{TYPE_PREFIX}{film_type}"
 
 
 def film_entries(film: Film) -> dict[str, int]:

@@ -1,9 +1,10 @@
 """Upgrade a table to the current film index: a resumable, idempotent job (not a request path: it Scans).
 
-For every film: its index entries are merged into the heads (``films/index.py``) and its genre memberships are
-written.  Every
-head the Scan meets is rewritten with compact entry names and trimmed to ``HEAD_SIZE`` (heads of index 2 held
-up to 128 films under their full ids: up to 6 KB), or deleted when its key is no longer one the index writes
+For every film: its index entries are merged into the heads (``films/index.py``) and into its type's head,
+its genre memberships are written and its sampling keys are moved to its shard's partition (``FILMS#<shard>``:
+index 3 kept every film in one ``FILMS`` partition).  Every token head the Scan meets is rewritten with compact
+entry names and trimmed to ``HEAD_SIZE`` (heads of index 2 held up to 128 films under their full ids: up to
+6 KB), or deleted when its key is no longer one the index writes
 (index 2 kept a title token of four letters or more in one head, index 3 in ``TITLE_SHARDS``).  The old
 one-item-per-token postings (``TOKEN#``, ``DTOKEN#``) are deleted as the Scan meets them.  Progress (the Scan
 position after each page) is kept in a marker item, so an interrupted run resumes where it stopped, from any
@@ -19,21 +20,28 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from pynamodb.exceptions import UpdateError
+
 from filmhub.films.dynamo import film_from_item, genre_memberships, merge_into_heads
-from filmhub.films.index import film_entries, is_head_partition
+from filmhub.films.index import TYPE_PREFIX, film_entries, is_head_partition
 from filmhub.settings import get_settings
 from filmhub.table.models import FilmItem, IndexMarker, TableItem
+from filmhub.table.operations import condition_failed
 
 log = logging.getLogger(__name__)
 
-#: Index 3: heads under 1 KB (compact names, 24 films), long title words in ``TITLE_SHARDS`` heads.
-INDEX_VERSION = "film-index-3"
+#: Index 4: heads under 1 KB (compact names, 24 films), long title words in ``TITLE_SHARDS`` heads, films
+#: sampled from ``SAMPLING_SHARDS`` partitions, small types listed whole in their type's head.
+INDEX_VERSION = "film-index-4"
 #: Partition key prefixes of the one-item-per-token postings this index replaces.
 OLD_POSTINGS = ("TOKEN#", "DTOKEN#")
 PAGE_SIZE = 200
+#: Sampling keys are moved with one UpdateItem per film: this many at a time.
+CONCURRENT_UPDATES = 8
 
 
 @dataclass(frozen=True)
@@ -111,19 +119,36 @@ def _upgrade(raw_items: list[dict[str, Any]]) -> tuple[int, int]:
             stale.append(TableItem(partition, raw["SK"]["S"]))
         elif kind == "film":
             films.append(TableItem.from_raw_data(raw))
+        elif partition.startswith(TYPE_PREFIX):
+            continue  # a type head: its films are merged into it as the Scan meets them
         elif kind == "index_head" and not is_head_partition(partition):
             stale.append(TableItem(partition, raw["SK"]["S"]))  # an unsharded head: its films are merged anew
         elif kind == "index_head":
             added.setdefault(partition, {})
+    film_items = [item for item in films if isinstance(item, FilmItem)]
     with TableItem.batch_write() as batch:
         for item in stale:
             batch.delete(item)
-        for item in films:
-            assert isinstance(item, FilmItem)
+        for item in film_items:
             film = film_from_item(item)
             for membership in genre_memberships(film):
                 batch.save(membership)
             for partition, rank in film_entries(film).items():
                 added.setdefault(partition, {})[film.id] = rank
-    merge_into_heads(added)
+    with ThreadPoolExecutor(CONCURRENT_UPDATES) as pool:
+        list(pool.map(_move_sampling_keys, film_items))
+    merge_into_heads(added, [film_from_item(item) for item in film_items])
     return len(films), len(stale)
+
+
+def _move_sampling_keys(item: FilmItem) -> None:
+    """The film's GSI5 keys in its shard's partition: an update of those two attributes only, so that an edit or
+    a rating folded meanwhile is kept (and a film deleted meanwhile is not brought back)."""
+    pk, sk = FilmItem.sampling_key(item.film_type, item.id)
+    if (pk, sk) == (item.GSI5PK, item.GSI5SK):
+        return
+    try:
+        item.update(actions=[FilmItem.GSI5PK.set(pk), FilmItem.GSI5SK.set(sk)], condition=FilmItem.PK.exists())
+    except UpdateError as error:
+        if not condition_failed(error):
+            raise

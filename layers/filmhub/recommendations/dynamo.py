@@ -6,13 +6,15 @@ import operator
 from collections.abc import Collection
 from datetime import UTC, datetime
 from functools import reduce
+from typing import get_args
 
 from pynamodb.exceptions import TransactWriteError
 
 from filmhub.accounts.write_guard import CallerGuard, commit_guarded
 from filmhub.core.entities import Film, FilmFlags, FilmType
 from filmhub.core.errors import NotFound
-from filmhub.films.dynamo import film_from_item, flags_from_state
+from filmhub.films.dynamo import film_from_item, flags_from_state, read_head_items
+from filmhub.films.index import type_partition
 from filmhub.recommendations.ports import SamplePivot, UserHistory, WishedFilm
 from filmhub.recommendations.service import RECENT_SECONDS
 from filmhub.table.models import FilmItem, FilmState, GenreMembership, HiddenFilm, Recommendation, TableItem
@@ -52,7 +54,7 @@ class DynamoRecommendationRepository:
     def sample(
         self, film_type: FilmType | None, genre_ids: Collection[str], pivot: SamplePivot, after: bool
     ) -> list[Film]:
-        pk, position = FilmItem.sampling_key(*pivot)
+        pk, position = FilmItem.sampling_key(*pivot)  # the random id's shard, and the point in it
         # "!" and "~" sort before and after every character of a type or an id.
         first, last = (f"{film_type}#", f"{film_type}#~") if film_type else ("!", "~")
         id_range = TableItem.GSI5SK.between(position, last) if after else TableItem.GSI5SK.between(first, position)
@@ -65,6 +67,18 @@ class DynamoRecommendationRepository:
         page = next(results.page_iter)
         items = (TableItem.from_raw_data(raw) for raw in page.get("Items", []))
         return [film_from_item(item) for item in items if isinstance(item, FilmItem)]
+
+    def small_types(self) -> dict[FilmType, frozenset[str]]:
+        film_types: tuple[FilmType, ...] = get_args(FilmType)
+        heads = read_head_items(type_partition(film_type) for film_type in film_types)
+        listed: dict[FilmType, frozenset[str]] = {}
+        for film_type in film_types:
+            head = heads.get(type_partition(film_type))
+            if head is None:
+                listed[film_type] = frozenset()  # no film of the type yet: every film write lists itself
+            elif not head.over:
+                listed[film_type] = frozenset(head.ranks)
+        return listed
 
     def genre_sample(self, genre_id: str, film_type: FilmType | None, pivot: SamplePivot) -> list[str]:
         pivot_type, pivot_id = pivot

@@ -37,8 +37,14 @@ class RecommendationRepository(Protocol):
         self, film_type: FilmType | None, genre_ids: Collection[str], pivot: SamplePivot, after: bool
     ) -> list[Film]:
         """Films of this type (of either when None) having any of these genres (any film when none are
-        given), in one Query of a bounded number of films in catalog order — by type, then by random
-        id: those from ``pivot`` on when ``after``, else those just before it (read backwards)."""
+        given), in one Query of a bounded number of films of the pivot's shard (a random one: the films are
+        kept in several, see ``sampling_partition``) in its order — by type, then by random id: those from
+        ``pivot`` on when ``after``, else those just before it (read backwards)."""
+        ...
+
+    def small_types(self) -> dict[FilmType, frozenset[str]]:
+        """The ids of every film of each type that has few films (``TYPE_HEAD_SIZE``; none is few), by type; a
+        type with more films is left out: its films are sampled."""
         ...
 
     def genre_sample(self, genre_id: str, film_type: FilmType | None, pivot: SamplePivot) -> list[str]:

@@ -6,7 +6,8 @@
    (any wish film when no filter is given), not recommended in the last 24 hours.
 3. Otherwise a discovery candidate matching the genres and type, not recommended in the last 24
    hours: from TMDB discovery when configured (imported once, with its genres), else — or when it
-   fails or has nothing fresh — from a random sample of the local catalog.
+   fails or has nothing fresh — from the local catalog: any fresh film of the wanted types when each
+   has few enough to be listed whole, else a random sample.
 4. The answer is recorded as a recommendation (TTL 24 h).
 
 A film the caller marked watched or hid is never recommended.
@@ -21,6 +22,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 
 from filmhub.catalog.service import CatalogService
+from filmhub.core.cache import TimedValue
 from filmhub.core.entities import NO_FLAGS, Film, FilmType, FilmView
 from filmhub.core.errors import NotFound
 from filmhub.films.importer import external_film_id
@@ -48,8 +50,11 @@ class RecommendationService:
         import_external: Callable[[ExternalFilm], Film] | None = None,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.time,
+        cache_seconds: float = 0,
     ) -> None:
         self._repository = repository
+        #: Which types are listed whole changes only while they are small: kept as the catalog is.
+        self._small_types = TimedValue(repository.small_types, cache_seconds)
         self._catalog = catalog
         self._film_reader = film_reader
         self._discovery = discovery
@@ -95,8 +100,12 @@ class RecommendationService:
             and (not wanted or wished.genre_ids & wanted)
             and (movie_type is None or wished.film_type == movie_type)
         ]
-        self._rng.shuffle(eligible)
-        for film_id in eligible:
+        return self._any_of(eligible)
+
+    def _any_of(self, film_ids: list[str]) -> Film | None:
+        """One of these films at random (each read until one is found: usually the first)."""
+        self._rng.shuffle(film_ids)
+        for film_id in film_ids:
             film = self._film_reader.film(film_id)
             if film is not None:
                 return film
@@ -120,9 +129,10 @@ class RecommendationService:
         """Two reads of the catalog at most (the DynamoDB budget), from one random point of it.
 
         With genres: the circle of one wanted genre (at random) from that point, which reaches every film
-        of the genre, then the chosen film; if the genre had nothing fresh, a sample of the whole catalog
-        with the genre filter.  Without: the films from the point on, then those just before it, so that
-        together they read a window around the point."""
+        of the genre, then the chosen film; if the genre had nothing fresh, a sample of the catalog with the
+        genre filter.  Without: when every wanted type is small enough to be listed whole, any fresh film of
+        them (the lists are cached, so only the chosen film is read); else the films of the point's shard
+        from the point on, then those just before it, so that together they read a window around it."""
         film_type = types[0] if len(types) == 1 else None
         pivot: SamplePivot = (types[0], str(uuid.UUID(int=self._rng.getrandbits(128))))
         if genres:
@@ -133,6 +143,10 @@ class RecommendationService:
                 if film is not None:
                     return film
             return self._fresh(self._repository.sample(film_type, genres, pivot, after=True), excluded)
+        listed = self._small_types.get()
+        if all(wanted_type in listed for wanted_type in types):
+            every = sorted(film_id for wanted_type in types for film_id in listed[wanted_type])
+            return self._any_of([film_id for film_id in every if film_id not in excluded])
         for after in (True, False):
             film = self._fresh(self._repository.sample(film_type, genres, pivot, after), excluded)
             if film is not None:

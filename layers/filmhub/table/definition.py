@@ -28,7 +28,7 @@ class IndexDefinition:
 #: GSI1  collections: a user's lists, films owned by a user, all mixes.
 #: GSI2/3/4  sparse: the built-in liked / wish / watched lists, newest first, on the
 #:           per-(user, film) state item (only items with that flag set are projected).
-#: GSI5  sparse (films only): every film by type, then by its random id, for recommendation sampling.
+#: GSI5  sparse, recommendation sampling: films in 8 shards by type, then random id; each genre's films in a circle.
 #: LSI1  ordered members of one partition, strongly consistent: a list's items newest
 #:       first, a mix's items in display order (the list / mix header sorts at the edge).
 GLOBAL_INDEXES: tuple[IndexDefinition, ...] = (

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 
 from filmhub.core.entities import Film, FilmFlags, FilmType
 from filmhub.core.errors import NotFound
+from filmhub.films.index import TYPE_HEAD_SIZE
 from filmhub.films.ports import ExternalFilm
 from filmhub.recommendations.dynamo import SAMPLE_READ
 from filmhub.recommendations.ports import SamplePivot, UserHistory, WishedFilm
+from filmhub.table.models import sampling_partition
 from tests.support.fakes.table import MemoryTable
 
 #: Sort keys of the sampling index: "!" and "~" sort before and after every type and id.
@@ -17,12 +19,16 @@ FIRST, LAST = "!", "~"
 
 
 class InMemoryRecommendationRepository:
-    """``sample`` reads like GSI5: films by ``<type>#<id>``, ``sample_read`` of them from the pivot on (or
-    backwards from it), filtered on genre after the read."""
+    """``sample`` reads like GSI5: the films of the pivot's shard by ``<type>#<id>``, ``sample_read`` of them
+    from the pivot on (or backwards from it), filtered on genre after the read.  ``small_types`` lists the
+    types with at most ``type_head_size`` films, as their type heads do."""
 
-    def __init__(self, table: MemoryTable, sample_read: int = SAMPLE_READ) -> None:
+    def __init__(
+        self, table: MemoryTable, sample_read: int = SAMPLE_READ, type_head_size: int = TYPE_HEAD_SIZE
+    ) -> None:
         self._table = table
         self._sample_read = sample_read
+        self._type_head_size = type_head_size
         #: Each sample asked for: (type, pivot, after).
         self.samples: list[tuple[FilmType | None, SamplePivot, bool]] = []
 
@@ -52,10 +58,22 @@ class InMemoryRecommendationRepository:
         position = "#".join(pivot)
         first, last = (f"{film_type}#", f"{film_type}#{LAST}") if film_type else (FIRST, LAST)
         low, high = (position, last) if after else (first, position)
-        by_key = {f"{stored.film.film_type}#{film_id}": stored.film for film_id, stored in self._table.films.items()}
+        shard = sampling_partition(pivot[1])
+        by_key = {
+            f"{stored.film.film_type}#{film_id}": stored.film
+            for film_id, stored in self._table.films.items()
+            if sampling_partition(film_id) == shard
+        }
         in_range = sorted((key for key in by_key if low <= key <= high), reverse=not after)
         read = [by_key[key] for key in in_range[: self._sample_read]]
         return [film for film in read if not genre_ids or {genre.id for genre in film.genres} & set(genre_ids)]
+
+    def small_types(self) -> dict[FilmType, frozenset[str]]:
+        self._table.call("recommendations.small_types")
+        by_type: dict[FilmType, set[str]] = {"movie": set(), "tv": set()}
+        for film_id, stored in self._table.films.items():
+            by_type.setdefault(stored.film.film_type, set()).add(film_id)
+        return {kind: frozenset(ids) for kind, ids in by_type.items() if len(ids) <= self._type_head_size}
 
     def genre_sample(self, genre_id: str, film_type: FilmType | None, pivot: SamplePivot) -> list[str]:
         """As the genre's memberships read from GSI5: each film twice, ``(type, copy, id)``, in a circle; one
