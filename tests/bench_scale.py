@@ -6,7 +6,8 @@ backend from the items the write path builds (``film_items`` and the merged inde
 ``put_new_film`` would take hours of moto at 100k.  Then, through the real code paths:
 
 - one more film (``put_new_film``): write units metered from each transaction item's size before and after
-  (DynamoDB bills the larger, 1 WRU per started KB, twice in a transaction), and its calls;
+  (DynamoDB bills the larger, 1 WRU per started KB, twice in a transaction), and its calls; then 100 more
+  synthetic films: their mean write units and the partition key (table or index) the most of them wrote;
 - the largest index item in the table;
 - ``GET /films/search`` for a common two-letter prefix and for a word of one title: calls, and read units estimated
   from the items each call returned (0.5 RRU per started 4 KB, BatchGetItem per item);
@@ -39,10 +40,11 @@ from filmhub.films.dynamo import put_new_film
 from filmhub.films.text import words
 from filmhub.recommendations.dynamo import DynamoRecommendationRepository
 from filmhub.recommendations.service import RecommendationService
+from filmhub.seed.catalog import GENRES
 from filmhub.table.models import FilmState
 from tests.support.api import ApiClient
 from tests.support.aws import DynamoCallCounter, mocked_aws
-from tests.support.capacity import TransactionWriteMeter, request_units
+from tests.support.capacity import PartitionRecorder, TransactionWriteMeter, request_units
 from tests.support.fixtures import new_user_token
 from tests.support.synthetic import RARE_GENRE, largest_index_item, load, synthetic_catalog, synthetic_film
 
@@ -50,6 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 100_000)
 TRIES = 20
 TYPICAL_SEED = 99
+#: Films written after the two measured ones: their mean cost, and the key the most of them wrote.
+NEW_FILMS = 100
 START, END = "<!-- bench-scale:start -->", "<!-- bench-scale:end -->"
 
 
@@ -60,6 +64,8 @@ class Row:
     write_common: int
     write_typical: int
     write_calls: int
+    write_mean: float
+    hottest_key: tuple[str, float]
     largest_item: int
     common_search: tuple[int, float]
     rare_search: tuple[int, float]
@@ -72,6 +78,23 @@ def _write(film: Film) -> tuple[int, int]:
         assert put_new_film(film, "2026-01-02T00:00:00+00:00")
     # The meter's own item reads are not the write's: count the write's calls without them.
     return meter.write_units, counter.total - counter.calls["GetItem"]
+
+
+def _writes(count: int) -> tuple[float, tuple[str, float]]:
+    """Mean write units of ``count`` more synthetic films, and the key the most of them wrote with its share."""
+    rng = random.Random(TYPICAL_SEED + 1)
+    with TransactionWriteMeter().metering() as meter, PartitionRecorder().recording() as recorder:
+        for _ in range(count):
+            assert put_new_film(synthetic_film(rng), "2026-01-02T00:00:00+00:00")
+    touched = Counter(key for keys in recorder.transactions for key in keys)
+    key, films = touched.most_common(1)[0]
+    return meter.write_units / count, (_key_name(key), films / count)
+
+
+def _key_name(key: str) -> str:
+    genres = {genre.id: genre.name for genre in GENRES}
+    kind, _, rest = key.partition("#")
+    return f"GENRE#{genres[rest]}" if kind == "GENRE" and rest in genres else key
 
 
 def _search(title: str) -> tuple[int, float]:
@@ -121,6 +144,7 @@ def measure(size: int) -> Row:
         typical = synthetic_film(random.Random(TYPICAL_SEED))  # the same film at every size
         write_common, _ = _write(common)
         write_typical, write_calls = _write(typical)
+        write_mean, hottest_key = _writes(NEW_FILMS)
         counts = Counter(word for film in films for word in words(film.title))
         rare_word = next(word for word, count in counts.items() if count == 1 and len(word) >= 6)
         rare = [film for film in films if RARE_GENRE in film.genres]
@@ -131,6 +155,8 @@ def measure(size: int) -> Row:
             write_common=write_common,
             write_typical=write_typical,
             write_calls=write_calls,
+            write_mean=write_mean,
+            hottest_key=hottest_key,
             largest_item=largest_index_item(),
             common_search=_search("лю"),
             rare_search=_search(rare_word),
@@ -140,17 +166,18 @@ def measure(size: int) -> Row:
 
 
 HEADER = [
-    "| films | POST /films WRU (common words / typical) | its calls | largest index item | "
-    "search `лю`: calls, RRU | search a word of one title: calls, RRU | "
+    "| films | POST /films WRU (common words / typical / mean of 100) | its calls | key most written by 100 films | "
+    "largest index item | search `лю`: calls, RRU | search a word of one title: calls, RRU | "
     "POST /recommend, 0.1 % genre: most calls, found |",
-    "|---|---|---|---|---|---|---|",
+    "|---|---|---|---|---|---|---|---|",
 ]
 
 
 def line(row: Row) -> str:
     return (
-        f"| {row.films:,} | {row.write_common} / {row.write_typical} | {row.write_calls} | "
-        f"{row.largest_item:,} B | {row.common_search[0]}, {row.common_search[1]:g} | "
+        f"| {row.films:,} | {row.write_common} / {row.write_typical} / {row.write_mean:.1f} | {row.write_calls} | "
+        f"`{row.hottest_key[0]}`: {row.hottest_key[1]:.0%} | {row.largest_item:,} B | "
+        f"{row.common_search[0]}, {row.common_search[1]:g} | "
         f"{row.rare_search[0]}, {row.rare_search[1]:g} | {row.recommend_calls}, {row.recommend_hits}/{TRIES} |"
     )
 
@@ -174,7 +201,11 @@ def section(rows: list[Row], seconds: float) -> str:
             "or not: the common-words film has the highest popularity, so it enters every head it has and costs the "
             "same at every size (2 WRU more at 1k, where a head it has only by a prefix, `город` of «городе», still "
             "has room for it); a typical film enters fewer full heads as the catalog grows, so it costs the same "
-            'or less. "its calls": the heads read and the transaction (the API adds '
+            'or less. "mean of 100": 100 more synthetic films written one after another (so also a mean of the '
+            "heads they enter, fewer as the catalog grows); the key most of them wrote is the largest synthetic "
+            "genre's memberships in GSI5 (TABLE.md: fits while a genre is in at most half of the films written) — "
+            "no key is in every film write: films are sampled from 8 GSI5 shards, and a type's head is written "
+            'only by the first 101 films of the type. "its calls": the heads read and the transaction (the API adds '
             "the genres lookup when its cache is cold).\n",
             *HEADER,
             *(line(row) for row in rows),
