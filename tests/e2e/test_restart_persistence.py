@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from filmhub.table.models import SAMPLING_SHARDS
 from tests.support.e2e import catalog_film_ids, register, wait_for_rating
 from tests.support.local_stack import LocalStackProcess
 
@@ -62,3 +64,36 @@ def test_a_restart_neither_loses_nor_recounts_ratings(tmp_path: Path) -> None:
         assert wait_for_rating(second, film_id, 3)["rating"] == {"average": 2.17, "count": 3}
     finally:
         second.stop()
+
+
+def test_a_data_folder_of_the_previous_index_upgrades_on_start(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = LocalStackProcess(data_dir=data_dir).start()
+    first.stop()
+    # Rewritten as index 3 left it: every film in the one sampling partition, no type heads, index 3 done.
+    table_file = data_dir / "table.jsonl"
+    items = [json.loads(line) for line in table_file.read_text(encoding="utf-8").splitlines()]
+    old = [item for item in items if not item["PK"]["S"].startswith(("TYPE#", "MIGRATION"))]
+    for item in old:
+        if item["kind"]["S"] == "film":
+            item["GSI5PK"] = {"S": "FILMS"}
+    old.append({"PK": {"S": "MIGRATION"}, "SK": {"S": "film-index-3"}, "kind": {"S": "index_marker"},
+                "done": {"BOOL": True}})  # fmt: skip
+    table_file.write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in old), encoding="utf-8")
+
+    second = LocalStackProcess(data_dir=data_dir).start()
+    try:
+        assert "index upgraded (338 films)" in second.log()
+        token = register(second, "upgraded")
+        for _ in range(3):
+            answer = second.request("POST", "/api/v1/recommend?movie_type=tv", token=token)
+            assert (answer.status, answer.json["film_type"]) == (201, "tv")
+    finally:
+        second.stop()
+    upgraded = {(item["PK"]["S"], item["SK"]["S"]): item for item in map(json.loads, table_file.open(encoding="utf-8"))}
+    films = [item for item in upgraded.values() if item["kind"]["S"] == "film"]
+    assert len({item["GSI5PK"]["S"] for item in films}) == SAMPLING_SHARDS
+    assert all(item["GSI5PK"]["S"].startswith("FILMS#") for item in films)
+    series = upgraded["TYPE#tv", "HEAD"]
+    assert int(series["n"]["N"]) == 40
+    assert upgraded["TYPE#movie", "HEAD"]["o"] == {"BOOL": True}  # 298 movies: sampled by shard
