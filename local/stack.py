@@ -258,14 +258,15 @@ class LocalStack:
             self.snapshot.restore(dynamodb, s3, self.config.table_name, self.config.bucket) if self.snapshot else 0
         )
 
-        from filmhub.films.migration import mark_current, migrate
+        from filmhub.films.migration import is_current, mark_current, migrate
         from filmhub.seed.seeder import seed
 
         # A data folder saved by an older version: films created through the API are indexed anew too.
         upgrade = None
-        if restored:
+        if restored and not is_current():
+            self.log(f"upgrading the film index of {restored} restored items (once; about a minute for the demo)")
             upgrade = migrate()
-        else:
+        elif not restored:
             mark_current()
         report = seed()
         self.log(

@@ -13,6 +13,8 @@ from tests.support.local_stack import LocalStackProcess
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
+UPGRADE_TIMEOUT_SECONDS = 300
+
 
 def test_restart_keeps_users_lists_and_items(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
@@ -81,8 +83,10 @@ def test_a_data_folder_of_the_previous_index_upgrades_on_start(tmp_path: Path) -
                 "done": {"BOOL": True}})  # fmt: skip
     table_file.write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in old), encoding="utf-8")
 
-    second = LocalStackProcess(data_dir=data_dir).start()
+    # The upgrade Scans and rewrites the whole saved table through moto first: ~50 s alone, more beside other tests.
+    second = LocalStackProcess(data_dir=data_dir, ready_timeout=UPGRADE_TIMEOUT_SECONDS).start()
     try:
+        assert "upgrading the film index" in second.log()
         assert "index upgraded (338 films)" in second.log()
         token = register(second, "upgraded")
         for _ in range(3):

@@ -40,6 +40,8 @@ class LocalStackProcess:
     env: dict[str, str] = field(default_factory=dict)
     #: Options of ``python -m local`` beyond port and data folder (``--function-timeout 4``).
     args: list[str] = field(default_factory=list)
+    #: How long the stack may take to answer: longer when it upgrades a restored data folder first.
+    ready_timeout: float = READY_TIMEOUT_SECONDS
 
     @property
     def base_url(self) -> str:
@@ -59,7 +61,7 @@ class LocalStackProcess:
             text=True,
         )
         self._log_path = Path(log.name)
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        deadline = time.monotonic() + self.ready_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"local stack exited early:\n{self.log()}")
@@ -68,7 +70,7 @@ class LocalStackProcess:
                     return self
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"local stack not ready in {READY_TIMEOUT_SECONDS}s:\n{self.log()}")
+        raise RuntimeError(f"local stack not ready in {self.ready_timeout:g}s:\n{self.log()}")
 
     def log(self) -> str:
         return self._log_path.read_text() if self._log_path.exists() else ""

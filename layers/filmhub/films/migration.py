@@ -60,6 +60,11 @@ def _marker() -> IndexMarker:
         return IndexMarker(*IndexMarker.key(INDEX_VERSION))
 
 
+def is_current() -> bool:
+    """Whether the table was upgraded to this index (or never held an older one)."""
+    return bool(_marker().done)
+
+
 def mark_current() -> None:
     """Record a table that never held the old index (a new one) as migrated."""
     marker = _marker()
