@@ -113,7 +113,7 @@ def _scan_page(page_size: int, position: dict[str, Any] | None) -> dict[str, Any
 
 def _upgrade(raw_items: list[dict[str, Any]]) -> tuple[int, int]:
     """One Scan page: (films upgraded, old postings and heads deleted)."""
-    films = []
+    film_items: list[FilmItem] = []
     stale = []
     # Heads met are rewritten (merged with nothing: read, trimmed, put back in the compact form).
     added: dict[str, dict[str, int]] = {}
@@ -123,26 +123,27 @@ def _upgrade(raw_items: list[dict[str, Any]]) -> tuple[int, int]:
         if partition.startswith(OLD_POSTINGS):
             stale.append(TableItem(partition, raw["SK"]["S"]))
         elif kind == "film":
-            films.append(TableItem.from_raw_data(raw))
+            item = TableItem.from_raw_data(raw)
+            assert isinstance(item, FilmItem)
+            film_items.append(item)
         elif partition.startswith(TYPE_PREFIX):
             continue  # a type head: its films are merged into it as the Scan meets them
         elif kind == "index_head" and not is_head_partition(partition):
             stale.append(TableItem(partition, raw["SK"]["S"]))  # an unsharded head: its films are merged anew
         elif kind == "index_head":
             added.setdefault(partition, {})
-    film_items = [item for item in films if isinstance(item, FilmItem)]
+    films = [film_from_item(item) for item in film_items]
     with TableItem.batch_write() as batch:
         for item in stale:
             batch.delete(item)
-        for item in film_items:
-            film = film_from_item(item)
+        for film in films:
             for membership in genre_memberships(film):
                 batch.save(membership)
             for partition, rank in film_entries(film).items():
                 added.setdefault(partition, {})[film.id] = rank
     with ThreadPoolExecutor(CONCURRENT_UPDATES) as pool:
         list(pool.map(_move_sampling_keys, film_items))
-    merge_into_heads(added, [film_from_item(item) for item in film_items])
+    merge_into_heads(added, films)
     return len(films), len(stale)
 
 
